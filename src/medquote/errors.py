@@ -1,0 +1,31 @@
+"""Every error medquote raises on purpose. Each message says what happened and what to do."""
+
+from __future__ import annotations
+
+
+class MedquoteError(Exception):
+    """Base class: the CLI turns these into a one-line message and exit code 1."""
+
+
+class SourceError(MedquoteError):
+    """A source file cannot be read (empty, binary, not UTF-8, malformed, …)."""
+
+
+class ManifestError(MedquoteError):
+    """The corpus manifest is malformed, or out of step with the files in the corpus."""
+
+
+class IndexNotFoundError(MedquoteError):
+    """No built index where one was expected."""
+
+
+class IndexMismatchError(MedquoteError):
+    """The index was built differently (model, dimension, format) or its files are damaged."""
+
+
+class InputError(MedquoteError):
+    """A question (or other user input) that cannot be answered as typed."""
+
+
+class DatasetError(MedquoteError):
+    """An evaluation dataset is missing files or malformed."""

@@ -1,0 +1,142 @@
+"""The records carried end to end: a Source with its provenance, a Passage quoted from it, a Hit."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One indexed document with its provenance.
+
+    A manifest entry usually yields one Source; a MedQuAD folder or a BEIR ``corpus.jsonl`` yields one
+    per question-answer pair or line, each with its own ``key`` (the pair's qid, the line's ``_id``).
+    ``text`` is the normalised text every passage of this source is a slice of.
+    """
+
+    id: str
+    entry_id: str
+    key: str
+    title: str
+    text: str
+    publisher: str | None = None
+    url: str | None = None
+    license: str | None = None
+    date: str | None = None
+
+    def provenance(self) -> dict[str, Any]:
+        """The source card, without the text."""
+        card = asdict(self)
+        del card["text"]
+        return card
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A verbatim slice of a source: ``text == source.text[start:end]``."""
+
+    id: str
+    source_id: str
+    text: str
+    start: int
+    end: int
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A passage found for a query, with its retriever score and 1-based rank."""
+
+    passage: Passage
+    score: float
+    rank: int
+
+
+class Status:
+    """The three outcomes of a question."""
+
+    ANSWERED = "answered"
+    NO_MATCH = "no_match"
+    EMERGENCY = "emergency"
+
+
+@dataclass(frozen=True, slots=True)
+class Emergency:
+    """Fixed emergency guidance shown before anything else."""
+
+    message: str
+    resources: tuple[str, ...]
+    category: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A passage as shown to a person: the verbatim text, the sentence(s) to highlight, and its source.
+
+    ``highlight == passage.text[highlight_start:highlight_end]``.
+    """
+
+    passage: Passage
+    source: Source
+    score: float
+    highlight_start: int
+    highlight_end: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
+
+    @property
+    def highlight(self) -> str:
+        return self.passage.text[self.highlight_start : self.highlight_end]
+
+    def to_dict(self) -> dict[str, Any]:
+        source = self.source
+        return {
+            "id": self.passage.id,
+            "text": self.passage.text,
+            "highlight": self.highlight,
+            "score": round(float(self.score), 6),
+            "section": self.passage.section,
+            "source": {
+                "id": source.id,
+                "title": source.title,
+                "publisher": source.publisher,
+                "url": source.url,
+                "date": source.date,
+                "license": source.license,
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Everything the product says in reply to one question.
+
+    Apart from the quotes, every string here is fixed template text (see ``medquote.safety``).
+    """
+
+    question: str
+    status: str
+    quotes: tuple[Quote, ...]
+    disclaimer: str
+    emergency: Emergency | None = None
+    message: str | None = None
+    notes: tuple[str, ...] = ()
+    index_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``medquote ask --json`` and of the chat's API endpoint."""
+        return {
+            "question": self.question,
+            "status": self.status,
+            "passages": [quote.to_dict() for quote in self.quotes],
+            "disclaimer": self.disclaimer,
+            "emergency": None
+            if self.emergency is None
+            else {"message": self.emergency.message, "resources": list(self.emergency.resources)},
+            "message": self.message,
+            "notes": list(self.notes),
+            "index_version": self.index_version,
+        }

@@ -1,0 +1,153 @@
+"""Split a normalised source text into passages that are exact slices of it.
+
+Passages follow sentences and paragraphs: a passage never cuts a sentence, prefers to end at a paragraph
+break, and never spans two sections. A heading is not part of any passage's text; it travels with the
+passages under it as ``section``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from medquote.records import Passage
+
+_BULLET = re.compile(r"^(?:[-*•‣◦▪]|\d{1,2}[.)])\s")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before white space and
+# something that can start a sentence; or where an inline bullet ("... tired. - Fever") starts.
+_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=[A-Z0-9"'“‘(\[•-])|\s+(?=[-•]\s)""")
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms prof st vs etc e.g i.e approx no fig al inc jr sr u.s mg ml ca".split()
+)
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkParams:
+    """How passages are cut. Recorded in the index manifest."""
+
+    target_words: int = 120
+    # Below this many words a passage keeps growing across a paragraph break.
+    min_words: int = 40
+    overlap_sentences: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "target_words": self.target_words,
+            "min_words": self.min_words,
+            "overlap_sentences": self.overlap_sentences,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A sentence (or list item) located in the source text."""
+
+    start: int
+    end: int
+    words: int
+    paragraph: int
+    section: str | None
+
+
+def passage_id(source_id: str, text: str) -> str:
+    """A stable id from the passage's text alone, so identical passages share one id."""
+    del source_id  # kept in the signature: ids are content-addressed on purpose
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def is_heading(line: str, next_line: str | None) -> bool:
+    """A short title-like line followed by body text."""
+    if _MD_HEADING.match(line):
+        return True
+    if next_line is None or _BULLET.match(line):
+        return False
+    words = line.split()
+    if not words or len(words) > 12:
+        return False
+    if line[-1] in ".,;:" or line[-1].islower() and len(words) > 6:
+        return False
+    # "Key Points", "Why does this happen?", "What Should You Know Before Taking Klonopin?"
+    return line.endswith("?") or sum(w[0].isupper() for w in words if w[0].isalpha()) >= len(words) / 2
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line)
+        pos += len(line) + 1
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans within ``text[start:end]``, skipping breaks after abbreviations."""
+    begin = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        before = text[begin : match.start()].rsplit(None, 1)
+        last_word = before[-1].lower().rstrip(".!?\"'”’)]") if before else ""
+        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        if match.start() > begin:
+            yield begin, match.start()
+        begin = match.end()
+    if end > begin:
+        yield begin, end
+
+
+def _units(text: str) -> list[_Unit]:
+    lines = [(s, e) for s, e in _lines(text)]
+    units: list[_Unit] = []
+    section: str | None = None
+    paragraph = 0
+    for i, (start, end) in enumerate(lines):
+        line = text[start:end]
+        if not line:
+            paragraph += 1
+            continue
+        following = next((text[s:e] for s, e in lines[i + 1 :] if e > s), None)
+        if is_heading(line, following):
+            md = _MD_HEADING.match(line)
+            section = (md.group(1) if md else line).strip()
+            paragraph += 1
+            continue
+        for s, e in _sentences(text, start, end):
+            units.append(_Unit(s, e, len(_WORD.findall(text[s:e])), paragraph, section))
+    return units
+
+
+def chunk_text(source_id: str, text: str, params: ChunkParams = ChunkParams()) -> list[Passage]:
+    """Cut ``text`` into passages; each passage's ``text == text[start:end]``."""
+    units = _units(text)
+    passages: list[Passage] = []
+    current: list[_Unit] = []
+
+    def flush() -> None:
+        if not current:
+            return
+        start, end = current[0].start, current[-1].end
+        body = text[start:end]
+        passages.append(Passage(passage_id(source_id, body), source_id, body, start, end, current[0].section))
+
+    for unit in units:
+        if current:
+            words = sum(u.words for u in current)
+            new_section = unit.section != current[-1].section
+            too_long = words + unit.words > params.target_words
+            paragraph_break = unit.paragraph != current[-1].paragraph and words >= params.min_words
+            if new_section or too_long or paragraph_break:
+                flush()
+                keep = params.overlap_sentences if not new_section else 0
+                current = current[len(current) - keep :] if keep else []
+                # An overlap that alone fills the passage would repeat forever.
+                if sum(u.words for u in current) + unit.words > params.target_words:
+                    current = []
+        current.append(unit)
+    flush()
+    return passages
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence (and list item) offsets in ``text``, line by line."""
+    return [span for start, end in _lines(text) if end > start for span in _sentences(text, start, end)]

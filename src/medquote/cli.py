@@ -1,0 +1,180 @@
+"""The ``medquote`` command. Domain errors become one line on stderr and exit code 1, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from medquote.errors import MedquoteError
+
+DEFAULT_CORPUS = Path("corpus")
+DEFAULT_INDEX = Path("index")
+
+
+def _model(args: argparse.Namespace):  # noqa: ANN202 - keeps the heavy import out of --help
+    from medquote.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(args.model)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from medquote.build import BuildParams, build_index
+    from medquote.chunk import ChunkParams
+
+    params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
+    report = build_index(args.corpus, args.index, _model(args), params=params, force=args.force, progress=True)
+    print(report.summary())
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from medquote import sources
+
+    if args.sources_command == "add":
+        entry = sources.add_source(
+            args.corpus, Path(args.file), title=args.title, source_id=args.id, publisher=args.publisher,
+            url=args.url, license=args.license, vetted=args.vetted, note=args.note, fmt=args.format or "",
+        )  # fmt: skip
+        state = "vetted" if entry.vetting == "vetted" else "pending: review it, then `medquote sources vet " + entry.id + "`"
+        print(f"Added {entry.id} ({entry.file}, sha256 {entry.sha256[:12]}…), {state}")
+    elif args.sources_command == "vet":
+        entry = sources.vet_source(args.corpus, args.id, note=args.note, status=args.status)
+        print(f"{entry.id}: {entry.vetting} (sha256 {entry.sha256[:12]}…)")
+    elif args.sources_command == "list":
+        corpus = sources.load_corpus(args.corpus)
+        for e in corpus.entries:
+            print(f"{e.id}\t{e.vetting}\t{e.file}\t{e.title}\t{e.publisher or '-'}\t{e.url or '-'}")
+    else:
+        problems = sources.check(sources.load_corpus(args.corpus))
+        for problem in problems:
+            print(f"{'ERROR' if problem.blocking else 'note'}: {problem}")
+        if not problems:
+            print("All sources match their vetted hashes; no unlisted files.")
+        return 1 if any(p.blocking for p in problems) else 0
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from medquote.answer import Assistant
+    from medquote.safety import load_resources
+
+    options: dict[str, object] = {"k": args.k}
+    if args.resources:
+        options["resources"] = load_resources(Path(args.resources))
+    assistant = Assistant.from_index(args.index, model=args.model, **options)
+    answer = assistant.answer(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        from medquote.render import render_text
+
+        print(render_text(answer))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from medquote.answer import Assistant
+    from medquote.serve import serve
+
+    assistant = Assistant.from_index(args.index, model=args.model)
+    serve(assistant, host=args.host, port=args.port, feedback_path=args.feedback)
+    return 0
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="medquote", description=__doc__.split(".")[0] if __doc__ else None)
+    root.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="index the vetted sources of the corpus")
+    build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    build.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    build.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
+    build.add_argument("--target-words", type=int, default=120, help="passage length to aim for")
+    build.add_argument("--hnsw-threshold", type=int, default=200_000, help="passages from which search is approximate")
+    _add_model(build)
+    build.set_defaults(handler=cmd_build)
+
+    src = commands.add_parser("sources", help="manage the corpus manifest")
+    src.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    sub = src.add_subparsers(dest="sources_command", required=True)
+    add = sub.add_parser("add", help="register a source file (copied into the corpus)")
+    add.add_argument("file")
+    add.add_argument("--title", required=True)
+    add.add_argument("--id")
+    add.add_argument("--publisher", default="")
+    add.add_argument("--url", default="")
+    add.add_argument("--license", default="")
+    add.add_argument("--format", choices=("txt", "md", "html", "pdf", "medquad", "beir"))
+    add.add_argument("--vetted", action="store_true", help="mark it vetted now (you reviewed it)")
+    add.add_argument("--note", default="", help="vetting note")
+    vet = sub.add_parser("vet", help="mark a source vetted and record its current hash")
+    vet.add_argument("id")
+    vet.add_argument("--note", default="")
+    vet.add_argument("--status", default="vetted", choices=("vetted", "pending", "rejected"))
+    sub.add_parser("list", help="list the sources")
+    sub.add_parser("check", help="report changed, missing and unlisted files")
+    src.set_defaults(handler=cmd_sources)
+
+    ask = commands.add_parser("ask", help="answer a question with quotes")
+    ask.add_argument("question")
+    ask.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    ask.add_argument("-k", type=int, default=3, help="at most this many quotes")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--resources", help="TOML file with emergency guidance for your country")
+    _add_model(ask)
+    ask.set_defaults(handler=cmd_ask)
+
+    serve = commands.add_parser("serve", help="launch the browser chat")
+    serve.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--feedback", type=Path, default=Path("data/feedback.jsonl"))
+    _add_model(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    for extra in _EXTRA_COMMANDS:
+        extra(commands)
+    return root
+
+
+# Subcommands defined in other modules register here (evaluation), keeping this file small.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def _register_extras() -> None:
+    try:
+        from medquote.evaluate_cli import register
+    except ImportError:
+        return
+    _EXTRA_COMMANDS.append(register)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    _register_extras()
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.handler(args))
+    except MedquoteError as exc:
+        print(f"medquote: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("medquote: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

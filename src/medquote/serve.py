@@ -1,0 +1,247 @@
+"""The Gradio chat: ``build_app(assistant)`` makes the UI, ``serve(assistant)`` runs it on localhost.
+
+The Chatbot gets our own pre-escaped HTML (see ``medquote.render``) with Markdown and LaTeX off, so
+nothing a user or a source wrote is ever re-interpreted; Gradio's sanitiser stays on as a second guard.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import gradio as gr
+
+from medquote.errors import InputError
+from medquote.feedback import FeedbackStore
+from medquote.records import Answer, Source
+from medquote.render import render_answer, render_notice, render_question, render_sources
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+logger = logging.getLogger(__name__)
+
+TITLE = "medquote"
+DESCRIPTION = (
+    "Answers to health questions are quoted word for word from vetted sources, "
+    "each with where it comes from. This is not medical advice."
+)
+PLACEHOLDER = (
+    "<p><strong>Ask a question about a condition, symptom or medicine.</strong></p>"
+    "<p>You will see passages quoted from the sources, never text written by a computer.</p>"
+)
+FAILURE_MESSAGE = "Sorry, the answer could not be produced. Please try again in a moment."
+CONCURRENCY = 4
+MAX_EXAMPLES = 6
+
+CSS = """
+.gradio-container { max-width: 960px !important; margin: 0 auto !important; }
+.mq-header h1 { font-size: 1.9rem; font-weight: 650; margin: 0.4rem 0 0.2rem; color: #0f4c5c; }
+.dark .mq-header h1 { color: #8fd3e0; }
+.mq-header p { font-size: 1.02rem; margin: 0 0 0.4rem; color: #374151; }
+.dark .mq-header p { color: #d1d5db; }
+.mq-answer { font-size: 1rem; line-height: 1.55; color: #1f2937; }
+.dark .mq-answer { color: #e5e7eb; }
+.mq-answer p { margin: 0 0 0.6rem; }
+.mq-lead { font-size: 0.9rem; color: #4b5563; }
+.dark .mq-lead { color: #9ca3af; }
+.mq-item { margin: 0 0 1rem; }
+.mq-quote { margin: 0 0 0.35rem !important; padding: 0.7rem 0.9rem !important; border-left: 4px solid #0f766e;
+  background: #f0fdfa; color: #111827; border-radius: 0 6px 6px 0; font-style: normal; quotes: none; }
+.dark .mq-quote { background: #123330; color: #f3f4f6; }
+.mq-quote mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.dark .mq-quote mark { background: #7c5e10; }
+.mq-source { font-size: 0.86rem; color: #4b5563; padding-left: 0.9rem; }
+.dark .mq-source { color: #9ca3af; }
+.mq-source-label { font-weight: 600; }
+.mq-source-title { font-weight: 600; color: #111827; }
+.dark .mq-source-title { color: #e5e7eb; }
+.mq-source a { color: #0e6a8a; text-decoration: underline; }
+.dark .mq-source a { color: #7dd3fc; }
+.mq-emergency { margin: 0 0 1rem; padding: 0.9rem 1rem; border: 2px solid #b91c1c; border-left-width: 8px;
+  background: #fef2f2; color: #7f1d1d; border-radius: 6px; }
+.dark .mq-emergency { background: #450a0a; color: #fecaca; border-color: #ef4444; }
+.mq-emergency-title { font-size: 1.15rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.03em;
+  margin: 0 0 0.3rem !important; }
+.mq-emergency-message { font-weight: 600; }
+.mq-resources { margin: 0.2rem 0 0 1.2rem; padding: 0; }
+.mq-resources li { margin: 0.15rem 0; }
+.mq-notfound { padding: 0.7rem 0.9rem; border: 1px solid #d1d5db; border-radius: 6px; background: #f9fafb; }
+.dark .mq-notfound { background: #1f2937; border-color: #4b5563; }
+.mq-notfound-message { font-weight: 600; }
+.mq-hint { font-size: 0.92rem; color: #4b5563; margin: 0 !important; }
+.dark .mq-hint { color: #9ca3af; }
+.mq-note { font-size: 0.9rem; padding: 0.4rem 0.7rem; border-left: 3px solid #d97706; background: #fffbeb;
+  color: #78350f; }
+.dark .mq-note { background: #3b2a06; color: #fde68a; }
+.mq-disclaimer { margin-top: 0.8rem; padding: 0.55rem 0.8rem; font-size: 0.84rem; color: #1e3a5f;
+  background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 6px; }
+.dark .mq-disclaimer { background: #172554; color: #dbeafe; border-color: #1e40af; }
+.mq-notice { color: #92400e; font-weight: 600; margin: 0; }
+.dark .mq-notice { color: #fcd34d; }
+.mq-sources-summary { margin: 0 0 0.6rem; }
+.mq-sources-table { width: 100%; border-collapse: collapse; font-size: 0.88rem; }
+.mq-sources-table th, .mq-sources-table td { text-align: left; padding: 0.3rem 0.5rem;
+  border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+.mq-sources-table .mq-count { text-align: right; font-variant-numeric: tabular-nums; }
+.mq-missing { color: #6b7280; font-style: italic; }
+.mq-footer { font-size: 0.8rem; color: #6b7280; text-align: center; }
+"""
+
+
+def launch_options() -> dict[str, Any]:
+    """Styling for ``Blocks.launch`` (Gradio 6 takes theme and CSS there, not in ``Blocks``)."""
+    return {
+        "css": CSS,
+        "theme": gr.themes.Default(primary_hue="teal", secondary_hue="slate", neutral_hue="slate"),
+    }
+
+
+class AssistantLike(Protocol):
+    """What the app needs from ``medquote.answer.Assistant``."""
+
+    example_questions: Sequence[str]
+
+    def answer(self, question: str) -> Answer: ...
+
+    @property
+    def sources(self) -> Sequence[Source]: ...
+
+    @property
+    def index_version(self) -> str: ...
+
+    @property
+    def built_at(self) -> str: ...
+
+
+def _meta(answer: Answer) -> dict[str, Any]:
+    """What a thumbs up/down on this reply is stored with."""
+    return {
+        "question": answer.question,
+        "passage_ids": [q.passage.id for q in answer.quotes],
+        "index_version": answer.index_version,
+        "status": answer.status,
+    }
+
+
+def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) -> gr.Blocks:
+    """The chat UI around ``assistant``, plus the ``/ask`` API endpoint returning ``Answer.to_dict()``."""
+    store = FeedbackStore(feedback_path)
+
+    def respond(question: str, history: list[dict], replies: dict[int, dict]):
+        """Append the question and its reply; on bad input keep the textbox as typed."""
+        history = list(history or [])
+        replies = dict(replies or {})
+        try:
+            answer = assistant.answer(question)
+        except InputError as exc:
+            history.append({"role": "assistant", "content": render_notice(str(exc))})
+            return history, replies, gr.update()
+        except Exception:
+            logger.exception("answering failed")
+            history.append({"role": "assistant", "content": render_notice(FAILURE_MESSAGE)})
+            return history, replies, gr.update()
+        history.append({"role": "user", "content": render_question(question)})
+        replies[len(history)] = _meta(answer)
+        history.append({"role": "assistant", "content": render_answer(answer)})
+        return history, replies, ""
+
+    def on_like(replies: dict[int, dict], data: gr.LikeData) -> None:
+        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        meta = (replies or {}).get(index)
+        if meta is None or not isinstance(data.liked, bool):
+            return  # a notice, or a feedback option other than the thumbs
+        try:
+            store.record(rating="up" if data.liked else "down", **meta)
+        except OSError:
+            logger.exception("could not write feedback to %s", store.path)
+            gr.Warning("Your feedback could not be saved.")
+
+    def ask(question: str) -> dict[str, Any]:
+        """Answer a question; the JSON of ``medquote ask --json``."""
+        try:
+            return assistant.answer(question).to_dict()
+        except InputError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    with gr.Blocks(title=f"{TITLE} \u2014 quoted health information", analytics_enabled=False) as demo:
+        gr.HTML(
+            f'<div class="mq-header"><h1>{TITLE}</h1><p>{DESCRIPTION}</p></div>',
+            elem_id="mq-header",
+            js_on_load=None,
+        )
+        replies = gr.State({})
+        chatbot = gr.Chatbot(
+            label="Answers",
+            elem_id="mq-chat",
+            height=560,
+            render_markdown=False,
+            sanitize_html=True,
+            latex_delimiters=[],
+            allow_tags=False,
+            group_consecutive_messages=False,
+            buttons=["copy"],
+            feedback_options=("Like", "Dislike"),
+            placeholder=PLACEHOLDER,
+        )
+        with gr.Row(equal_height=True):
+            question = gr.Textbox(
+                show_label=False,
+                placeholder="Type a health question, e.g. What are the symptoms of asthma?",
+                lines=1,
+                max_lines=4,
+                scale=5,
+                elem_id="mq-question",
+                autofocus=True,
+            )
+            ask_button = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="mq-ask")
+        examples = tuple(assistant.example_questions)[:MAX_EXAMPLES]
+        example_buttons: list[tuple[gr.Button, str]] = []
+        if examples:
+            with gr.Row(elem_id="mq-examples"):
+                gr.HTML("<span>Try:</span>", js_on_load=None, min_width=40)
+                for text in examples:
+                    example_buttons.append((gr.Button(text, size="sm", variant="secondary"), text))
+        clear = gr.Button("Clear chat", variant="secondary", size="sm", elem_id="mq-clear")
+        with gr.Accordion("About the sources", open=False, elem_id="mq-about"):
+            gr.HTML(
+                render_sources(tuple(assistant.sources), assistant.built_at, assistant.index_version),
+                js_on_load=None,
+            )
+        gr.HTML(
+            f'<p class="mq-footer">Index version {html.escape(assistant.index_version)}. '
+            "Quotes are shown exactly as published; check the linked source for the full context.</p>",
+            js_on_load=None,
+        )
+
+        private: dict[str, Any] = {"api_visibility": "private"}
+        outputs = [chatbot, replies, question]
+        question.submit(respond, [question, chatbot, replies], outputs, **private)
+        ask_button.click(respond, [question, chatbot, replies], outputs, **private)
+        for button, text in example_buttons:
+            button.click(
+                lambda history, state, text=text: respond(text, history, state)[:2],
+                [chatbot, replies],
+                [chatbot, replies],
+                **private,
+            )
+        clear.click(lambda: ([], {}, ""), None, outputs, **private)
+        chatbot.like(on_like, [replies], None, **private)
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def serve(
+    assistant: AssistantLike,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    feedback_path: Path | None = None,
+    *,
+    share: bool = False,
+) -> None:
+    """Run the chat until interrupted. Binds to localhost unless told otherwise; never shares by default."""
+    demo = build_app(assistant, feedback_path=feedback_path)
+    demo.queue(default_concurrency_limit=CONCURRENCY)
+    demo.launch(server_name=host, server_port=port, share=share, **launch_options())

@@ -46,3 +46,117 @@ def seed_corpus(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(SEEDS_CORPUS, target)
     return target
+
+
+# --- fake_assistant: a stand-in for medquote.answer.Assistant, for the app and browser tests ---------
+
+FAKE_DISCLAIMER = (
+    "This is general information quoted from the sources shown, not medical advice. "
+    "Talk to a doctor or pharmacist about your own situation."
+)
+FAKE_NOT_FOUND = "No passage in the vetted sources answers this question."
+FAKE_INDEX_VERSION = "20261121T053000Z-fake01"
+
+
+def _fake_sources():
+    from medquote.records import Source
+
+    def source(id_: str, title: str, text: str, **provenance: str | None) -> Source:
+        return Source(id=id_, entry_id=id_.split("-")[0], key=id_, title=title, text=text, **provenance)
+
+    return (
+        source(
+            "medline-asthma",
+            "Asthma",
+            "Asthma is a chronic disease that affects your airways. "
+            "Common symptoms of asthma include wheezing, coughing, chest tightness and shortness of breath. "
+            "Not everyone with asthma has the same symptoms.",
+            publisher="MedlinePlus",
+            url="https://medlineplus.gov/asthma.html",
+            license="Public domain",
+            date="2024-05-01",
+        ),
+        source(
+            "crisis-help",
+            "Getting help in a crisis",
+            "If you are thinking about harming yourself, reach out now. "
+            "Talking to someone you trust or a crisis line can help you stay safe.",
+            url="javascript:alert(1)",
+        ),
+        source(
+            "hostile-page",
+            'Title <img src=x onerror="window.__xss=1">',
+            'Intro. <script>window.__xss=1</script> and <img src=x onerror="window.__xss=1"> are shown as '
+            "text. Outro.",
+            publisher="<b>Evil</b> Publisher",
+            url="https://example.org/page?a=1&b=<2>",
+            license="CC BY 4.0",
+            date="2023-01-01",
+        ),
+    )
+
+
+class FakeAssistant:
+    """Keyword rules: asthma → answered; harm → emergency with a quote; script/onerror → the hostile
+    source; anything else → no_match. Answers are real records; every passage is a slice of its source."""
+
+    example_questions = ("What are the symptoms of asthma?", "Is asthma a chronic disease?")
+
+    def __init__(self) -> None:
+        self._sources = _fake_sources()
+        self.questions: list[str] = []
+
+    @property
+    def sources(self):
+        return self._sources
+
+    @property
+    def index_version(self) -> str:
+        return FAKE_INDEX_VERSION
+
+    @property
+    def built_at(self) -> str:
+        return "2026-11-21T05:30:00+00:00"
+
+    @staticmethod
+    def _quote(source, start: int, end: int, highlight: str):
+        from medquote.records import Passage, Quote
+
+        text = source.text[start:end]
+        passage = Passage(id=f"{source.id}#{start}", source_id=source.id, text=text, start=start, end=end)
+        h_start = text.index(highlight)
+        return Quote(passage, source, 0.9, h_start, h_start + len(highlight))
+
+    def answer(self, question: str):
+        from medquote.errors import InputError
+        from medquote.records import Answer, Emergency, Status
+
+        if not question or not question.strip():
+            raise InputError("Please type a question first.")
+        self.questions.append(question)
+        q = question.lower()
+        asthma, crisis, hostile = self._sources
+        common = {"question": question, "disclaimer": FAKE_DISCLAIMER, "index_version": FAKE_INDEX_VERSION}
+        if "harm" in q:
+            emergency = Emergency(
+                message="If you or someone else may be in danger, call your local emergency number now.",
+                resources=("Emergency services: 112 / 911", "Crisis line: call or text 988 (US)"),
+                category="self-harm",
+            )
+            quote = self._quote(crisis, 0, len(crisis.text), "reach out now.")
+            return Answer(status=Status.EMERGENCY, quotes=(quote,), emergency=emergency, **common)
+        if "script" in q or "onerror" in q:
+            quote = self._quote(hostile, 0, len(hostile.text), "<script>window.__xss=1</script>")
+            return Answer(status=Status.ANSWERED, quotes=(quote,), **common)
+        if "asthma" in q:
+            start = asthma.text.index("Common")
+            quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
+            notes = ("Quotes are shortened to the most relevant passage.",)
+            return Answer(status=Status.ANSWERED, quotes=(quote,), notes=notes, **common)
+        return Answer(status=Status.NO_MATCH, quotes=(), message=FAKE_NOT_FOUND, **common)
+
+
+@pytest.fixture
+def fake_assistant() -> FakeAssistant:
+    """An Assistant stand-in returning real Answer records (see FakeAssistant)."""
+    return FakeAssistant()

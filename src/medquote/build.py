@@ -188,6 +188,7 @@ def _source(entry: SourceEntry, source_id: str, document, single: bool) -> Sourc
         url=document.url or entry.url or None,
         license=entry.license or None,
         date=entry.date_added or None,
+        section=document.section,
     )
 
 
@@ -197,7 +198,7 @@ def _chunk(sources: dict[str, Source], params: BuildParams) -> tuple[list[Passag
     row_of: dict[str, int] = {}
     also_in: dict[int, list[str]] = {}
     for source in sources.values():
-        for passage in chunk_text(source.id, source.text, params.chunk):
+        for passage in chunk_text(source.id, source.text, params.chunk, section=source.section):
             row = row_of.get(passage.id)
             if row is None:
                 row_of[passage.id] = len(passages)

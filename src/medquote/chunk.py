@@ -96,10 +96,9 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield begin, end
 
 
-def _units(text: str) -> list[_Unit]:
+def _units(text: str, section: str | None) -> list[_Unit]:
     lines = [(s, e) for s, e in _lines(text)]
     units: list[_Unit] = []
-    section: str | None = None
     paragraph = 0
     for i, (start, end) in enumerate(lines):
         line = text[start:end]
@@ -117,9 +116,14 @@ def _units(text: str) -> list[_Unit]:
     return units
 
 
-def chunk_text(source_id: str, text: str, params: ChunkParams = ChunkParams()) -> list[Passage]:
-    """Cut ``text`` into passages; each passage's ``text == text[start:end]``."""
-    units = _units(text)
+def chunk_text(
+    source_id: str, text: str, params: ChunkParams = ChunkParams(), *, section: str | None = None
+) -> list[Passage]:
+    """Cut ``text`` into passages; each passage's ``text == text[start:end]``.
+
+    ``section`` is the heading of passages before the text's first own heading.
+    """
+    units = _units(text, section)
     passages: list[Passage] = []
     current: list[_Unit] = []
 

@@ -50,6 +50,8 @@ def read_medquad(path: Path, *, progress: bool = False) -> ReadResult:
             seen.add(document.key)
         documents.extend(file_documents)
         skipped += file_skipped
+    if not documents and not skipped:
+        raise SourceError(f"{path}: no question-answer pairs found; point to MedQuAD XML files")
     if not documents:
         raise SourceError(
             f"{path}: all {skipped} question-answer pairs have empty answers (MedQuAD removed the "

@@ -24,6 +24,8 @@ class Source:
     url: str | None = None
     license: str | None = None
     date: str | None = None
+    # A heading for the whole document (a MedQuAD answer's question); headings in the text override it.
+    section: str | None = None
 
     def provenance(self) -> dict[str, Any]:
         """The source card, without the text."""

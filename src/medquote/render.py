@@ -73,9 +73,6 @@ def _source_card(quote: Quote) -> str:
     parts.append(f'<span class="mq-publisher">{_text(source.publisher or PUBLISHER_MISSING)}</span>')
     if source.date:
         parts.append(f'<span class="mq-date">{_text(source.date)}</span>')
-    if safe_url(source.url) is None and source.url:
-        # Not clickable, but the provenance is still worth showing.
-        parts.append(f'<span class="mq-url">{_text(source.url)}</span>')
     sep = '<span class="mq-sep" aria-hidden="true"> \u00b7 </span>'
     return f'<div class="mq-source"><span class="mq-source-label">Source:</span> {sep.join(parts)}</div>'
 

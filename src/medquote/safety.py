@@ -131,6 +131,7 @@ class _Rules:
     keywords: tuple[str, ...]
     swap_keywords: frozenset[str]
     never_correct: frozenset[str]
+    rewrites: tuple[tuple[re.Pattern[str], str], ...]
 
 
 @cache
@@ -163,6 +164,7 @@ def _rules() -> _Rules:
         keywords=tuple(sorted(set(data["keywords"]), key=lambda word: (-len(word), word))),
         swap_keywords=frozenset(data["swap_keywords"]),
         never_correct=frozenset(data["never_correct"]),
+        rewrites=tuple((re.compile(rf"\b{re.escape(old)}\b"), new) for old, new in data["rewrite"].items()),
     )
 
 
@@ -201,8 +203,6 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 # "OD'd", "o.d.", "ODing" name an overdose; handled before punctuation is dropped. A lone "odd" is not one.
 _OD = re.compile(r"\bo\.?d\.?(?:('?e?d)|('?ing))?(?![a-z'])")
 _CLAUSE_BREAK = re.compile(r"[.!?;,\n\r]+|\bbut\b")
-_CONTRACTIONS = ((re.compile(r"\b(?:cannot|can not)\b"), "cant"), (re.compile(r"\bwill not\b"), "wont"),
-                 (re.compile(r"\bdo not\b"), "dont"), (re.compile(r"\bdoes not\b"), "doesnt"))
 
 
 def _od(match: re.Match[str]) -> str:
@@ -220,7 +220,7 @@ def _clauses(message: str) -> list[str]:
     for part in _CLAUSE_BREAK.split(text):
         words = re.sub(r"[\W_]+", " ", part.replace("'", "")).split()
         clause = " ".join(_correct(word, rules) for word in words)
-        for pattern, replacement in _CONTRACTIONS:
+        for pattern, replacement in rules.rewrites:
             clause = pattern.sub(replacement, clause)
         if clause:
             clauses.append(clause)

@@ -29,8 +29,8 @@ DESCRIPTION = (
     "each with where it comes from. This is not medical advice."
 )
 PLACEHOLDER = (
-    "<p><strong>Ask a question about a condition, symptom or medicine.</strong></p>"
-    "<p>You will see passages quoted from the sources, never text written by a computer.</p>"
+    '<p class="mq-placeholder-title">Ask a question about a condition, symptom or medicine.</p>'
+    "<p>The reply quotes the vetted sources word for word and links to each one.</p>"
 )
 FAILURE_MESSAGE = "Sorry, the answer could not be produced. Please try again in a moment."
 CONCURRENCY = 4
@@ -53,7 +53,8 @@ CSS = """
 .dark .mq-quote { background: #123330; color: #f3f4f6; }
 .mq-quote mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
 .dark .mq-quote mark { background: #7c5e10; }
-.mq-source { font-size: 0.86rem; color: #4b5563; padding-left: 0.9rem; }
+.mq-source, .mq-source * { font-size: 0.88rem !important; }
+.mq-source { color: #4b5563; padding-left: 0.9rem; }
 .dark .mq-source { color: #9ca3af; }
 .mq-source-label { font-weight: 600; }
 .mq-source-title { font-weight: 600; color: #111827; }
@@ -79,14 +80,20 @@ CSS = """
 .mq-disclaimer { margin-top: 0.8rem; padding: 0.55rem 0.8rem; font-size: 0.84rem; color: #1e3a5f;
   background: #eff6ff; border: 1px solid #bfdbfe; border-radius: 6px; }
 .dark .mq-disclaimer { background: #172554; color: #dbeafe; border-color: #1e40af; }
-.mq-notice { color: #92400e; font-weight: 600; margin: 0; }
+.mq-notice { color: #92400e; margin: 0; }
 .dark .mq-notice { color: #fcd34d; }
 .mq-sources-summary { margin: 0 0 0.6rem; }
 .mq-sources-table { width: 100%; border-collapse: collapse; font-size: 0.88rem; }
-.mq-sources-table th, .mq-sources-table td { text-align: left; padding: 0.3rem 0.5rem;
-  border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+.mq-sources-table th, .mq-sources-table td { text-align: left !important; padding: 0.3rem 0.5rem !important;
+  border: none !important; border-bottom: 1px solid #e5e7eb !important; vertical-align: top; }
+.mq-sources-table th { font-weight: 600; }
 .mq-sources-table .mq-count { text-align: right; font-variant-numeric: tabular-nums; }
 .mq-missing { color: #6b7280; font-style: italic; }
+.mq-examples-label { font-size: 0.9rem; color: #4b5563; margin: 0.2rem 0 -0.4rem; }
+.dark .mq-examples-label { color: #9ca3af; }
+#mq-examples > * { flex: 0 1 auto !important; min-width: 0 !important; }
+#mq-clear { margin-left: auto; }
+.mq-placeholder-title { font-size: 1.1rem; font-weight: 600; margin-bottom: 0.3rem; }
 .mq-footer { font-size: 0.8rem; color: #6b7280; text-align: center; }
 """
 
@@ -164,7 +171,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
         try:
             return assistant.answer(question).to_dict()
         except InputError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise gr.Error(str(exc), print_exception=False) from exc
 
     with gr.Blocks(title=f"{TITLE} \u2014 quoted health information", analytics_enabled=False) as demo:
         gr.HTML(
@@ -200,11 +207,11 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
         examples = tuple(assistant.example_questions)[:MAX_EXAMPLES]
         example_buttons: list[tuple[gr.Button, str]] = []
         if examples:
-            with gr.Row(elem_id="mq-examples"):
-                gr.HTML("<span>Try:</span>", js_on_load=None, min_width=40)
-                for text in examples:
-                    example_buttons.append((gr.Button(text, size="sm", variant="secondary"), text))
-        clear = gr.Button("Clear chat", variant="secondary", size="sm", elem_id="mq-clear")
+            gr.HTML('<p class="mq-examples-label">Or try an example:</p>', js_on_load=None)
+        with gr.Row(elem_id="mq-examples"):
+            for text in examples:
+                example_buttons.append((gr.Button(text, size="sm", variant="secondary", scale=0), text))
+            clear = gr.Button("Clear chat", size="sm", variant="secondary", scale=0, elem_id="mq-clear")
         with gr.Accordion("About the sources", open=False, elem_id="mq-about"):
             gr.HTML(
                 render_sources(tuple(assistant.sources), assistant.built_at, assistant.index_version),
@@ -228,6 +235,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
                 **private,
             )
         clear.click(lambda: ([], {}, ""), None, outputs, **private)
+        chatbot.clear(lambda: {}, None, [replies], **private)  # the chat's own bin icon
         chatbot.like(on_like, [replies], None, **private)
         gr.api(ask, api_name="ask")
     return demo

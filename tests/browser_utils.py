@@ -57,22 +57,39 @@ def ask(page: Page, question: str) -> None:
     )
 
 
-def take_screenshot(url: str, question: str, out_path: Path | str, *, width: int = 1100, height: int = 1000) -> Path:
-    """Open the chat at ``url``, ask ``question`` and save a screenshot of the page to ``out_path``."""
-    from playwright.sync_api import sync_playwright
+def take_screenshot(
+    url: str,
+    question: str,
+    out_path: Path | str,
+    *,
+    browser: Browser | None = None,
+    width: int = 1100,
+    height: int = 1000,
+) -> Path:
+    """Open the chat at ``url``, ask ``question`` and save a screenshot of the page to ``out_path``.
 
+    Pass a running ``browser`` when already inside Playwright (its sync API cannot be nested).
+    """
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            open_chat(page, url)
-            ask(page, question)
-            page.wait_for_timeout(300)  # let the chat finish scrolling
-            page.screenshot(path=str(out_path), full_page=True)
-        finally:
-            browser.close()
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            own = launch_browser(p)
+            try:
+                return take_screenshot(url, question, out_path, browser=own, width=width, height=height)
+            finally:
+                own.close()
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        open_chat(page, url)
+        ask(page, question)
+        page.wait_for_timeout(300)  # let the chat finish scrolling
+        page.screenshot(path=str(out_path), full_page=True)
+    finally:
+        context.close()
     return out_path
 
 

@@ -86,6 +86,7 @@ def fingerprint(corpus: Corpus, model_name: str, params: BuildParams) -> str:
         "model": model_name,
         "params": params.as_dict(),
         "topic": corpus.topic,
+        "examples": corpus.examples,
         "sources": [asdict(e) for e in corpus.vetted()],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -23,6 +23,8 @@ _ABBREVIATIONS = frozenset(
     "dr mr mrs ms prof st vs etc e.g i.e approx no fig al inc jr sr u.s mg ml ca".split()
 )
 _WORD = re.compile(r"\S+")
+# Bump when the cutting rules change, so that `medquote build` knows an index is stale.
+CHUNKER_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +33,12 @@ class ChunkParams:
 
     target_words: int = 120
     # Below this many words a passage keeps growing across a paragraph break.
-    min_words: int = 40
+    min_words: int = 20
     overlap_sentences: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
+            "version": CHUNKER_VERSION,
             "target_words": self.target_words,
             "min_words": self.min_words,
             "overlap_sentences": self.overlap_sentences,

@@ -78,6 +78,10 @@ class SentenceTransformerEmbedder:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
+
+                # Its "Loading weights" bar is noise on every `medquote ask`.
+                transformers_logging.disable_progress_bar()
 
                 log.info("loading embedding model from %s", self.path)
                 self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)

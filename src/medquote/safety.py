@@ -51,7 +51,9 @@ DOSING_NOTE = (
     "For how much to take, ask your prescriber or pharmacist. "
     "The quotes below are general information, not a dose for you."
 )
-EMPTY_QUESTION_MESSAGE = "The question is empty. Type a health question, for example: What is Klonopin used for?"
+EMPTY_QUESTION_MESSAGE = (
+    "The question is empty. Type a health question, for example: What is Klonopin used for?"
+)
 MAX_QUESTION_CHARS = 2000
 TRUNCATION_NOTE = f"Your question was shortened to its first {MAX_QUESTION_CHARS:,} characters."
 SENSITIVE_NOTE = (
@@ -94,7 +96,9 @@ def load_resources(path: Path) -> EmergencyResources:
         raise InputError(f"Emergency resources file {path} is not UTF-8 text; save it as UTF-8.") from exc
     except tomllib.TOMLDecodeError as exc:
         detail = " ".join(str(exc).split())
-        raise InputError(f"Emergency resources file {path} is not valid TOML ({detail}); {expected}.") from exc
+        raise InputError(
+            f"Emergency resources file {path} is not valid TOML ({detail}); {expected}."
+        ) from exc
     unknown = sorted(set(data) - {"message", "resources"})
     if unknown:
         raise InputError(f"Emergency resources file {path} has unknown keys {unknown}; {expected}.")
@@ -193,9 +197,10 @@ def _correct(token: str, rules: _Rules) -> str:
         if _one_edit_apart(token, keyword):
             return keyword
     for keyword in rules.swap_keywords:
-        first_difference = next((i for i, (x, y) in enumerate(zip(token, keyword, strict=False)) if x != y), 0)
-        if _swapped(token, keyword, first_difference):
-            return keyword
+        if len(token) == len(keyword) and token != keyword:
+            first_difference = next(i for i, (x, y) in enumerate(zip(token, keyword, strict=True)) if x != y)
+            if _swapped(token, keyword, first_difference):
+                return keyword
     return token
 
 
@@ -243,7 +248,7 @@ def triage(message: str, resources: EmergencyResources = DEFAULT_RESOURCES) -> E
                 continue
             if any(pattern.search(clause) for pattern in category.patterns):
                 logger.info("Emergency triage matched category %s", category.name)
-                return Emergency(message=resources.message, resources=resources.resources, category=category.name)
+                return Emergency(resources.message, resources.resources, category=category.name)
     return None
 
 

@@ -33,6 +33,8 @@ PLACEHOLDER = (
     "<p>The reply quotes the vetted sources word for word and links to each one.</p>"
 )
 FAILURE_MESSAGE = "Sorry, the answer could not be produced. Please try again in a moment."
+# The system's own fonts: nothing to download, and they read well on every platform.
+SYSTEM_FONTS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif")
 CONCURRENCY = 4
 MAX_EXAMPLES = 6
 
@@ -83,7 +85,7 @@ CSS = """
 .mq-notice { color: #92400e; margin: 0; }
 .dark .mq-notice { color: #fcd34d; }
 .mq-sources-summary { margin: 0 0 0.6rem; }
-.mq-sources-table { width: 100%; border-collapse: collapse; font-size: 0.88rem; }
+.mq-sources-table { width: 100%; border-collapse: collapse; font-size: 0.88rem; border: none !important; }
 .mq-sources-table th, .mq-sources-table td { text-align: left !important; padding: 0.3rem 0.5rem !important;
   border: none !important; border-bottom: 1px solid #e5e7eb !important; vertical-align: top; }
 .mq-sources-table th { font-weight: 600; }
@@ -102,7 +104,9 @@ def launch_options() -> dict[str, Any]:
     """Styling for ``Blocks.launch`` (Gradio 6 takes theme and CSS there, not in ``Blocks``)."""
     return {
         "css": CSS,
-        "theme": gr.themes.Default(primary_hue="teal", secondary_hue="slate", neutral_hue="slate"),
+        "theme": gr.themes.Default(
+            primary_hue="teal", secondary_hue="slate", neutral_hue="slate", font=SYSTEM_FONTS
+        ),
     }
 
 

@@ -160,3 +160,25 @@ class FakeAssistant:
 def fake_assistant() -> FakeAssistant:
     """An Assistant stand-in returning real Answer records (see FakeAssistant)."""
     return FakeAssistant()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The packaged all-MiniLM-L6-v2, loaded once per test session."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from medquote.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_seed_index(tmp_path_factory, real_embedder) -> Path:
+    """The default corpus indexed with the real model (built once per session)."""
+    import shutil
+
+    from medquote.build import build_index
+
+    root = tmp_path_factory.mktemp("real-seed")
+    shutil.copytree(SEEDS_CORPUS, root / "corpus")
+    build_index(root / "corpus", root / "index", real_embedder)
+    return root / "index"

@@ -6,6 +6,7 @@ One server and one browser per module. Set MEDQUOTE_SCREENSHOT=1 to also refresh
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from browser_utils import CHROMIUM, ask, free_port, launch_browser, open_chat, t
 from conftest import FakeAssistant
 
 from medquote.feedback import read_feedback
-from medquote.serve import build_app, launch_options
+from medquote.serve import CONCURRENCY, build_app, launch
 
 pytestmark = pytest.mark.browser
 
@@ -28,15 +29,7 @@ def server(tmp_path_factory):
     """(url, feedback path) of the chat, served with the fake assistant on a free local port."""
     feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
     demo = build_app(FakeAssistant(), feedback_path=feedback)
-    demo.queue(default_concurrency_limit=4)
-    _, url, _ = demo.launch(
-        prevent_thread_lock=True,
-        server_name="127.0.0.1",
-        server_port=free_port(),
-        share=False,
-        quiet=True,
-        **launch_options(),
-    )
+    url = launch(demo, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
     yield url, feedback
     demo.close()
 
@@ -174,6 +167,34 @@ def test_api_ask_returns_the_answer_json(server):
     assert result["status"] == "answered"
     assert result["passages"][0]["source"]["url"] == "https://medlineplus.gov/asthma.html"
     assert set(result) >= {"question", "passages", "disclaimer", "emergency", "notes", "index_version"}
+
+
+class WaitingAssistant(FakeAssistant):
+    """Answers only once ``parties`` questions are being answered at the same time."""
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self.barrier = threading.Barrier(parties, timeout=10)
+
+    def answer(self, question: str):
+        self.barrier.wait()  # raises BrokenBarrierError if the server ran the questions one by one
+        return super().answer(question)
+
+
+def test_questions_are_answered_in_parallel():
+    from gradio_client import Client
+
+    parties = 3
+    assert CONCURRENCY >= parties
+    demo = build_app(WaitingAssistant(parties))
+    url = launch(demo, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(url, verbose=False)
+        jobs = [client.submit(f"asthma {i}", api_name="/ask") for i in range(parties)]
+        results = [job.result(timeout=60) for job in jobs]
+    finally:
+        demo.close()
+    assert [r["status"] for r in results] == ["answered"] * parties
 
 
 @pytest.mark.skipif(os.environ.get("MEDQUOTE_SCREENSHOT") != "1", reason="set MEDQUOTE_SCREENSHOT=1")

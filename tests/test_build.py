@@ -116,7 +116,7 @@ def test_loading_refuses_a_mismatched_or_damaged_index(seed_corpus, tmp_path, fa
     with pytest.raises(IndexNotFoundError, match="medquote build"):
         load_index(tmp_path / "nothing")
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
-    with pytest.raises(IndexMismatchError, match="built with model fake-keywords-256 .* `medquote build --model PATH`"):
+    with pytest.raises(IndexMismatchError, match="built with model fake-keywords-1024 .* `medquote build --model PATH`"):
         load_index(tmp_path / "index", model_name="another-model")
     build = current_build(tmp_path / "index")
     (build / "dense.faiss").write_bytes(b"not a faiss index")

@@ -103,7 +103,7 @@ class Assistant:
             # Guidance only: nothing retrieved can come before or instead of it.
             return Answer(text, Status.EMERGENCY, (), safety.DISCLAIMER, emergency, None, notes, state.index.version)
         if safety.sensitive_topic(text):
-            notes += (safety.SENSITIVE_NOTE,)
+            notes += (safety.sensitive_note(self.resources),)
         quotes = self._quotes(state, text)
         if not quotes:
             return Answer(

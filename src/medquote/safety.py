@@ -56,6 +56,10 @@ EMPTY_QUESTION_MESSAGE = (
 )
 MAX_QUESTION_CHARS = 2000
 TRUNCATION_NOTE = f"Your question was shortened to its first {MAX_QUESTION_CHARS:,} characters."
+_SENSITIVE_LEAD = (
+    "If you or someone you know is thinking about suicide or self-harm, or may have taken too much of a "
+    "medicine, help is available now: "
+)
 SENSITIVE_NOTE = (
     "If you or someone you know is thinking about suicide or self-harm, or may have taken too much of a "
     "medicine, help is available now: call or text 988 (Suicide & Crisis Lifeline, US), call Poison "
@@ -82,6 +86,11 @@ DEFAULT_RESOURCES = EmergencyResources(
         "Poison Control: 1-800-222-1222 (US)",
     ),
 )
+
+
+def sensitive_note(resources: EmergencyResources = DEFAULT_RESOURCES) -> str:
+    """The crisis-resources note for informational questions, with the configured resources."""
+    return _SENSITIVE_LEAD + "; ".join(resources.resources) + "."
 
 
 def load_resources(path: Path) -> EmergencyResources:

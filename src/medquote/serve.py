@@ -245,6 +245,31 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
     return demo
 
 
+def launch(
+    demo: gr.Blocks,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    *,
+    share: bool = False,
+    prevent_thread_lock: bool = False,
+    quiet: bool = False,
+) -> str:
+    """Start ``demo`` with our queue and styling; returns its local URL.
+
+    Up to ``CONCURRENCY`` questions are answered in parallel (the assistant is thread-safe).
+    """
+    demo.queue(default_concurrency_limit=CONCURRENCY)
+    _, url, _ = demo.launch(
+        server_name=host,
+        server_port=port,
+        share=share,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=quiet,
+        **launch_options(),
+    )
+    return url
+
+
 def serve(
     assistant: AssistantLike,
     host: str = "127.0.0.1",
@@ -254,6 +279,4 @@ def serve(
     share: bool = False,
 ) -> None:
     """Run the chat until interrupted. Binds to localhost unless told otherwise; never shares by default."""
-    demo = build_app(assistant, feedback_path=feedback_path)
-    demo.queue(default_concurrency_limit=CONCURRENCY)
-    demo.launch(server_name=host, server_port=port, share=share, **launch_options())
+    launch(build_app(assistant, feedback_path=feedback_path), host, port, share=share)

@@ -1,0 +1,386 @@
+"""Evaluate retrieval on a BEIR dataset through the same build pipeline as ``medquote build``.
+
+The dataset's ``corpus.jsonl`` becomes a vetted source of a corpus folder in a cache, indexed by
+``build_index`` (so its embedding cache makes a second run re-embed nothing); every judged query is run
+through each retriever; passage hits become document rankings; ir_measures scores them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import shutil
+import time
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from medquote.beir import BeirDataset, load_beir
+from medquote.build import BuildReport, build_index
+from medquote.embed import Embedder
+from medquote.index import Index, load_index
+from medquote.records import Hit, Status
+
+__all__ = [
+    "DEFAULT_CACHE", "AbstentionRow", "Evaluation", "RetrieverRun", "abstention_curve", "compute_metrics",
+    "evaluate", "metric_names", "passage_documents", "prepare_index", "rank_documents", "write_run",
+]  # fmt: skip
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CACHE = Path(".cache/medquote-eval")
+ALL_RETRIEVERS = ("bm25", "dense", "hybrid", "default")
+DEPTH = 100  # documents ranked per query: enough for Recall@100 and the TREC runs
+_SOURCE_ID = "dataset"
+
+
+def metric_names(k: int = 10) -> list[str]:
+    """Reported metric names, in display order (k = 10 gives nDCG@10, MRR@10, MAP@10, ...)."""
+    names = [f"nDCG@{k}", f"MRR@{k}", f"MAP@{k}", "Recall@1", "Recall@5", f"Recall@{k}", "Recall@100", "P@5"]
+    return list(dict.fromkeys(names))
+
+
+def _measures(k: int) -> dict[str, Any]:
+    import ir_measures
+
+    library = {"nDCG": "nDCG", "MRR": "RR", "MAP": "AP", "Recall": "R", "P": "P"}
+    return {name: ir_measures.parse_measure(library[name.split("@")[0]] + "@" + name.split("@")[1])
+            for name in metric_names(k)}  # fmt: skip
+
+
+def compute_metrics(
+    qrels: Mapping[str, Mapping[str, int]], rankings: Mapping[str, Sequence[str]], k: int = 10
+) -> dict[str, dict[str, float]]:
+    """Per-query metrics of ranked document ids, for every query in ``qrels`` (0 when nothing was retrieved).
+
+    ir_measures computes them with trec_eval's definitions: nDCG with linear gain (the graded score),
+    the others count a score ≥ 1 as relevant, AP@k divides by all relevant documents, P@5 by 5. Its
+    providers break score ties differently (trec_eval by doc id, the MS MARCO one by input order), so
+    they are given strictly decreasing scores from the ranks: every metric sees exactly our order.
+    """
+    import ir_measures
+
+    measures = _measures(k)
+    library_qrels = [ir_measures.Qrel(q, d, int(s)) for q, judged in qrels.items() for d, s in judged.items()]
+    run = [
+        ir_measures.ScoredDoc(q, doc, float(len(docs) - rank))
+        for q, docs in rankings.items()
+        if q in qrels
+        for rank, doc in enumerate(docs)
+    ]
+    per_query = {q: dict.fromkeys(measures, 0.0) for q in qrels}
+    name_of = {str(m): name for name, m in measures.items()}
+    for metric in ir_measures.iter_calc(list(measures.values()), library_qrels, run):
+        if metric.query_id in per_query:
+            per_query[metric.query_id][name_of[str(metric.measure)]] = float(metric.value)
+    return per_query
+
+
+def passage_documents(index: Index) -> dict[str, tuple[str, ...]]:
+    """Passage id → the documents (``Source.key``, the BEIR ``_id``) holding it; shared passages list all."""
+    documents = {}
+    for row, passage in enumerate(index.passages):
+        holders = (passage.source_id, *index.also_in.get(row, ()))
+        documents[passage.id] = tuple(dict.fromkeys(index.sources[s].key for s in holders))
+    return documents
+
+
+def rank_documents(
+    hits: Sequence[Hit], documents: Mapping[str, Sequence[str]], depth: int = DEPTH
+) -> list[tuple[str, float]]:
+    """Documents by their best passage's score; ties by doc id descending, as trec_eval orders them."""
+    best: dict[str, float] = {}
+    for hit in hits:
+        for key in documents[hit.passage.id]:
+            if key not in best or hit.score > best[key]:
+                best[key] = hit.score
+    ranked = sorted(best.items(), reverse=True)
+    ranked.sort(key=lambda item: -item[1])
+    return ranked[:depth]
+
+
+# --- the index of a dataset ----------------------------------------------------------------------
+
+
+def prepare_index(
+    dataset: BeirDataset,
+    embedder: Embedder,
+    *,
+    cache_dir: Path | str | None = None,
+    topic: str = "",
+    progress: bool = False,
+) -> tuple[Index, BuildReport]:
+    """Register the dataset's corpus in ``<cache>/<corpus sha256[:16]>/corpus`` and build its index beside it."""
+    from medquote.sources import add_source, check, file_sha256, load_corpus
+
+    root = Path(cache_dir or DEFAULT_CACHE) / file_sha256(dataset.corpus_path)[:16]
+    corpus_dir, index_dir = root / "corpus", root / "index"
+    root.mkdir(parents=True, exist_ok=True)
+    with _locked(root / ".lock"):
+        try:
+            corpus = load_corpus(corpus_dir)
+            reusable = [e.title for e in corpus.vetted()] == [dataset.name] and not check(corpus)
+        except Exception:  # noqa: BLE001 - anything half-written is simply registered again
+            reusable = False
+        if not reusable:
+            shutil.rmtree(corpus_dir, ignore_errors=True)
+            add_source(
+                corpus_dir, dataset.corpus_path, title=dataset.name, source_id=_SOURCE_ID, fmt="beir",
+                vetted=True, note="evaluation corpus registered by `medquote eval`",
+            )  # fmt: skip
+        _set_topic(corpus_dir, topic)
+        report = build_index(corpus_dir, index_dir, embedder, progress=progress)
+    return load_index(index_dir, model_name=embedder.name), report
+
+
+def _set_topic(corpus_dir: Path, topic: str) -> None:
+    """What "this medicine" means in the dataset's questions (the ``[corpus] topic`` of a manifest)."""
+    import tomlkit
+
+    path = corpus_dir / "sources.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    if str(document.get("corpus", {}).get("topic", "")) == topic:
+        return
+    table = document.get("corpus") or tomlkit.table()
+    table["topic"] = topic
+    document["corpus"] = table
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- running the queries -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetrieverRun:
+    """One retriever over the dataset: its rankings, per-query metrics, means and latencies."""
+
+    name: str
+    rankings: dict[str, list[tuple[str, float]]]
+    per_query: dict[str, dict[str, float]]
+    metrics: dict[str, float]
+    latencies_ms: tuple[float, ...]
+
+
+def run_retriever(
+    name: str, index: Index, embedder: Embedder, dataset: BeirDataset, *, k: int = 10, progress: bool = False
+) -> RetrieverRun:
+    from tqdm import tqdm
+
+    from medquote.retrieve import make_retriever
+
+    retriever = make_retriever(name, index, embedder)
+    documents = passage_documents(index)
+    depth = max(DEPTH, k)
+    rankings: dict[str, list[tuple[str, float]]] = {}
+    latencies = []
+    for qid, text in tqdm(dataset.queries, desc=f"Querying ({name})", unit="query", disable=not progress):
+        started = time.perf_counter()
+        wanted = 3 * depth
+        while True:  # several passages of one document can fill the list: ask for more until `depth` documents
+            hits = retriever.search(text, wanted)
+            ranked = rank_documents(hits, documents, depth)
+            if len(ranked) >= depth or len(hits) < wanted or wanted >= len(index.passages):
+                break
+            wanted *= 4
+        latencies.append((time.perf_counter() - started) * 1000)
+        rankings[qid] = ranked
+    per_query = compute_metrics(dataset.qrels, {q: [d for d, _ in r] for q, r in rankings.items()}, k)
+    ids = [qid for qid, _ in dataset.queries]
+    metrics = {m: float(np.mean([per_query[q][m] for q in ids])) for m in metric_names(k)}
+    metrics["latency_p50_ms"] = float(np.percentile(latencies, 50))
+    metrics["latency_p95_ms"] = float(np.percentile(latencies, 95))
+    return RetrieverRun(name, rankings, per_query, metrics, tuple(latencies))
+
+
+def write_run(run: RetrieverRun, path: Path | str) -> None:
+    """A TREC run file: ``qid Q0 docid rank score name``, top 100 documents per query."""
+    with Path(path).open("w", encoding="utf-8") as handle:
+        for qid, ranked in run.rankings.items():
+            for rank, (doc, score) in enumerate(ranked[:DEPTH], start=1):
+                # %.9g round-trips a float32 score, so re-scoring the file sees the same order.
+                handle.write(f"{qid} Q0 {doc} {rank} {score:.9g} {run.name}\n")
+
+
+# --- abstention ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AbstentionRow:
+    """How the assistant behaves at one threshold.
+
+    ``answered_share``: answerable questions given quotes. ``correct_share``: answerable questions whose
+    quotes include a relevant document. ``abstained_share``: unanswerable questions given no quote
+    (a "not found" or an emergency reply). ``precision``: correct answers among all answers given.
+    The last two relevance-based ones are None when the answerable questions carry no judgements.
+    """
+
+    threshold: float
+    answerable: int
+    answered_share: float
+    correct_share: float | None
+    unanswerable: int
+    abstained_share: float
+    precision: float | None
+
+
+class _MemoEmbedder:
+    """Encodes each distinct text once; a threshold sweep asks the same questions again and again."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.inner.encode(missing), strict=True))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def abstention_curve(
+    assistant: Any,
+    answerable: Mapping[str, Collection[str]] | Sequence[tuple[str, Collection[str]]] | Sequence[str],
+    unanswerable: Sequence[str],
+    thresholds: Sequence[float],
+    *,
+    progress: bool = False,
+) -> list[AbstentionRow]:
+    """Answer every question at each threshold with the assistant's settings (the assistant is not changed).
+
+    ``answerable`` gives each question with its relevant documents' BEIR ``_id`` (``Source.key``), as a
+    mapping or as (question, ids) pairs, or is a plain list of questions when there are no judgements.
+    """
+    from tqdm import tqdm
+
+    from medquote.answer import Assistant
+
+    items = list(answerable.items()) if isinstance(answerable, Mapping) else list(answerable)
+    judged = not any(isinstance(item, str) for item in items)
+    relevant = [(item, ()) if isinstance(item, str) else (item[0], item[1]) for item in items]
+    index = assistant.index
+    documents = passage_documents(index)
+    embedder = _MemoEmbedder(assistant.embedder)
+    rows = []
+    for threshold in tqdm(thresholds, desc="Thresholds", disable=not progress):
+        sweep = Assistant(index, embedder, k=assistant.k, threshold=threshold, resources=assistant.resources)
+        answered = correct = wrong = 0
+        for question, keys in relevant:
+            reply = sweep.answer(question)
+            if reply.status == Status.ANSWERED:
+                answered += 1
+                quoted = {key for quote in reply.quotes for key in documents[quote.passage.id]}
+                correct += bool(quoted & set(keys))
+        for question in unanswerable:
+            wrong += sweep.answer(question).status == Status.ANSWERED
+        given = answered + wrong
+        rows.append(
+            AbstentionRow(
+                float(threshold),
+                len(relevant),
+                answered / max(len(relevant), 1),
+                correct / max(len(relevant), 1) if judged else None,
+                len(unanswerable),
+                1 - wrong / max(len(unanswerable), 1),
+                (correct / given if given else None) if judged else None,
+            )
+        )
+    return rows
+
+
+# --- the whole evaluation ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    dataset: BeirDataset
+    index: Index
+    build: BuildReport
+    k: int
+    runs: dict[str, RetrieverRun]
+    abstention: AbstentionRow | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``medquote eval --json``."""
+        data: dict[str, Any] = {
+            "dataset": self.dataset.name,
+            "queries": len(self.dataset.queries),
+            "retrievers": {name: {m: round(v, 6) for m, v in run.metrics.items()} for name, run in self.runs.items()},
+            "unknown_qrels": self.dataset.unknown_qrels,
+        }
+        if self.abstention is not None:
+            row = self.abstention
+            data["abstention"] = {
+                "threshold": row.threshold,
+                "answerable": row.answerable,
+                "answered_share": round(row.answered_share, 6),
+                "unanswerable": row.unanswerable,
+                "abstained_share": round(row.abstained_share, 6),
+                "correct_share": None if row.correct_share is None else round(row.correct_share, 6),
+            }
+        return data
+
+
+def evaluate(
+    dataset_dir: Path | str,
+    retrievers: Sequence[str] = ("default",),
+    *,
+    embedder: Embedder | None = None,
+    model: Path | str | None = None,
+    cache_dir: Path | str | None = None,
+    k: int = 10,
+    limit: int | None = None,
+    unanswerable: Sequence[str] | None = None,
+    topic: str = "",
+    progress: bool = False,
+) -> Evaluation:
+    """Index the dataset (cached), run its judged queries through each retriever, and score them.
+
+    ``embedder`` defaults to the packaged model (or ``model``); ``unanswerable`` questions add the
+    abstention report of the default ``Assistant``. Only the cache folder is written.
+    """
+    from medquote.retrieve import RETRIEVERS
+
+    unknown = [name for name in retrievers if name not in RETRIEVERS]
+    if unknown or not retrievers:
+        raise ValueError(f"unknown retriever(s) {', '.join(unknown)}; use {', '.join(RETRIEVERS)} or all")
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit {limit}: give a positive number of queries")
+    dataset = load_beir(dataset_dir).limited(limit)
+    if embedder is None:
+        from medquote.embed import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder(model)
+    index, report = prepare_index(dataset, embedder, cache_dir=cache_dir, topic=topic, progress=progress)
+    runs = {name: run_retriever(name, index, embedder, dataset, k=k, progress=progress) for name in retrievers}
+    abstention = None
+    if unanswerable is not None:
+        from medquote.answer import Assistant
+
+        assistant = Assistant(index, embedder)
+        answerable = [(text, {d for d, s in dataset.qrels[qid].items() if s > 0}) for qid, text in dataset.queries]
+        [abstention] = abstention_curve(assistant, answerable, unanswerable, [assistant.threshold], progress=progress)
+    return Evaluation(dataset, index, report, k, runs, abstention)

@@ -94,7 +94,9 @@ def take_screenshot(
 
 
 if __name__ == "__main__":
-    # python tests/browser_utils.py http://127.0.0.1:7860 "What are the symptoms of asthma?" docs/screenshot.png
+    # With the chat running (medquote serve / python app.py), from the repo root:
+    #   python tests/browser_utils.py http://127.0.0.1:7860 "What are the symptoms of asthma?" \
+    #       docs/screenshot.png
     if len(sys.argv) != 4:
         sys.exit("usage: browser_utils.py URL QUESTION OUT.png")
     print(take_screenshot(sys.argv[1], sys.argv[2], sys.argv[3]))

@@ -17,7 +17,9 @@ class FakeEmbedder:
     test retrieval logic without the real model. ``calls`` counts encoded texts.
     """
 
-    def __init__(self, dimension: int = 1024, *, name: str = "fake-keywords-1024", delay: float = 0.0) -> None:
+    def __init__(
+        self, dimension: int = 1024, *, name: str = "fake-keywords-1024", delay: float = 0.0
+    ) -> None:
         self._dimension = dimension
         self._name = name
         self.delay = delay

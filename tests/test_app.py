@@ -230,7 +230,9 @@ def test_feedback_is_safe_across_threads(tmp_path):
 
     def write(n: int) -> None:
         for i in range(50):
-            store.record(question=f"{n}-{i}", rating="up", passage_ids=["p"], index_version="v", status="answered")
+            store.record(
+                question=f"{n}-{i}", rating="up", passage_ids=["p"], index_version="v", status="answered"
+            )
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
     for t in threads:
@@ -308,7 +310,7 @@ def test_thumbs_are_stored_with_question_passages_and_version(fake_assistant, tm
 def test_app_py_exposes_build_app_and_launches_only_as_a_script():
     app = _load_app_py()  # importing it must not start a server
     assert app.build_app is build_app
-    assert "\nif __name__ == \"__main__\":\n    raise SystemExit(main())" in APP_PY.read_text()
+    assert '\nif __name__ == "__main__":\n    raise SystemExit(main())' in APP_PY.read_text()
 
 
 def test_main_reports_a_missing_index_in_one_line(tmp_path, capsys):

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from fakes import FakeEmbedder
 
 from medquote.build import build_index
 from medquote.errors import IndexMismatchError, IndexNotFoundError, ManifestError
@@ -59,7 +58,9 @@ def test_editing_one_source_re_embeds_only_its_changed_passages(seed_corpus, tmp
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
     before = {p.text for p in load_index(tmp_path / "index").passages}
     path = seed_corpus / "000_bd4c192c6f266751.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing paragraph about tapering.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nA new closing paragraph about tapering.\n", encoding="utf-8"
+    )
     vet_source(seed_corpus, "klonopin-withdrawal", note="re-reviewed")
     report = build_index(seed_corpus, tmp_path / "index", fake_embedder)
     after = load_index(tmp_path / "index").passages
@@ -89,7 +90,9 @@ def test_passage_ids_are_stable_and_identical_passages_stored_once(seed_corpus, 
         ("drift", "000_bd4c192c6f266751.txt: changed since it was vetted"),
     ],
 )
-def test_corpus_problems_stop_the_build_and_keep_the_old_index(seed_corpus, tmp_path, fake_embedder, damage, expected):
+def test_corpus_problems_stop_the_build_and_keep_the_old_index(
+    seed_corpus, tmp_path, fake_embedder, damage, expected
+):
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
     version = load_index(tmp_path / "index").version
     path = seed_corpus / "000_bd4c192c6f266751.txt"
@@ -116,7 +119,9 @@ def test_loading_refuses_a_mismatched_or_damaged_index(seed_corpus, tmp_path, fa
     with pytest.raises(IndexNotFoundError, match="medquote build"):
         load_index(tmp_path / "nothing")
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
-    with pytest.raises(IndexMismatchError, match="built with model fake-keywords-1024 .* `medquote build --model PATH`"):
+    with pytest.raises(
+        IndexMismatchError, match="built with model fake-keywords-1024 .* `medquote build --model PATH`"
+    ):
         load_index(tmp_path / "index", model_name="another-model")
     build = current_build(tmp_path / "index")
     (build / "dense.faiss").write_bytes(b"not a faiss index")
@@ -162,7 +167,8 @@ def test_sigkill_at_any_moment_leaves_the_previous_index_loadable(seed_corpus, t
     killed_while_running = 0
     for attempt, delay in enumerate((0.3, 0.8, 1.2, 1.6, 2.0, 2.4, 2.8, 3.2)):
         process = subprocess.Popen(
-            [sys.executable, "-c", _KILLABLE_BUILD, str(seed_corpus), str(index_dir), f"fake-{attempt}"], env=env
+            [sys.executable, "-c", _KILLABLE_BUILD, str(seed_corpus), str(index_dir), f"fake-{attempt}"],
+            env=env,
         )
         time.sleep(delay)
         if process.poll() is None:

@@ -30,7 +30,26 @@ _EXPORTS = {
     "make_retriever": "medquote.retrieve",
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
+__all__ = [
+    "Answer",
+    "Assistant",
+    "BuildParams",
+    "BuildReport",
+    "Embedder",
+    "Emergency",
+    "Hit",
+    "Index",
+    "Passage",
+    "Quote",
+    "Retriever",
+    "SentenceTransformerEmbedder",
+    "Source",
+    "Status",
+    "__version__",
+    "build_index",
+    "load_index",
+    "make_retriever",
+]
 
 if TYPE_CHECKING:
     from medquote.answer import Assistant

@@ -19,7 +19,7 @@ from medquote.embed import Embedder, SentenceTransformerEmbedder
 from medquote.index import Index, current_build, load_index
 from medquote.lexical import tokenize
 from medquote.records import Answer, Quote, Source, Status
-from medquote.retrieve import HybridRetriever
+from medquote.retrieve import HybridRetriever, prepare_query
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,9 @@ class Assistant:
         self._reloading: threading.Thread | None = None
 
     @classmethod
-    def from_index(cls, index_dir: Path | str, *, model: Path | str | None = None, **options: object) -> Assistant:
+    def from_index(
+        cls, index_dir: Path | str, *, model: Path | str | None = None, **options: object
+    ) -> Assistant:
         """Load the live build of ``index_dir`` with the model it was built with (or ``model``)."""
         embedder = SentenceTransformerEmbedder(model)
         index = load_index(index_dir, model_name=embedder.name)
@@ -101,17 +103,28 @@ class Assistant:
         emergency = safety.triage(text, self.resources)
         if emergency is not None:
             # Guidance only: nothing retrieved can come before or instead of it.
-            return Answer(text, Status.EMERGENCY, (), safety.DISCLAIMER, emergency, None, notes, state.index.version)
+            return Answer(
+                text, Status.EMERGENCY, (), safety.DISCLAIMER, emergency, None, notes, state.index.version
+            )
         if safety.sensitive_topic(text):
             notes += (safety.sensitive_note(self.resources),)
         quotes = self._quotes(state, text)
         if not quotes:
             return Answer(
-                text, Status.NO_MATCH, (), safety.DISCLAIMER, None, safety.NOT_FOUND_MESSAGE, notes, state.index.version
+                text,
+                Status.NO_MATCH,
+                (),
+                safety.DISCLAIMER,
+                None,
+                safety.NOT_FOUND_MESSAGE,
+                notes,
+                state.index.version,
             )
         if safety.is_personal_dosing_question(text):
             notes += (safety.DOSING_NOTE,)
-        return Answer(text, Status.ANSWERED, quotes, safety.DISCLAIMER, None, None, notes, state.index.version)
+        return Answer(
+            text, Status.ANSWERED, quotes, safety.DISCLAIMER, None, None, notes, state.index.version
+        )
 
     def _quotes(self, state: _State, question: str) -> tuple[Quote, ...]:
         rows, fused, cosine = state.retriever.score(question)
@@ -119,7 +132,7 @@ class Assistant:
             return ()
         order = np.argsort(-fused, kind="stable")
         best = float(fused[order[0]])
-        terms = set(tokenize(question))
+        terms = set(prepare_query(question, state.index.topic).terms)
         quotes: list[Quote] = []
         for i in order:
             if len(quotes) == self.k or fused[i] < best * RELATIVE_FLOOR or cosine[i] < self.threshold:
@@ -154,7 +167,9 @@ class Assistant:
         try:
             index = load_index(build, model_name=self.embedder.name)
         except Exception:  # noqa: BLE001 - a bad new build must not take down a working app
-            log.exception("could not load the new index at %s; still answering from %s", build, self.index_version)
+            log.exception(
+                "could not load the new index at %s; still answering from %s", build, self.index_version
+            )
             return
         self._state = _State(index, HybridRetriever(index, self.embedder))
         log.info("now answering from index %s", index.version)

@@ -92,7 +92,9 @@ def fingerprint(corpus: Corpus, model_name: str, params: BuildParams) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def is_up_to_date(corpus_dir: Path, index_dir: Path, model_name: str, params: BuildParams = BuildParams()) -> bool:
+def is_up_to_date(
+    corpus_dir: Path, index_dir: Path, model_name: str, params: BuildParams = BuildParams()
+) -> bool:
     manifest = read_manifest(index_dir)
     if manifest is None:
         return False
@@ -148,11 +150,17 @@ def build_index(
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "package_version": __version__,
             "model": {"name": embedder.name, "dimension": embedder.dimension},
-            "normalisation": {"vectors": "l2", "similarity": "inner_product", "text": "medquote.ingest.normalize_text"},
+            "normalisation": {
+                "vectors": "l2",
+                "similarity": "inner_product",
+                "text": "medquote.ingest.normalize_text",
+            },
             "params": params.as_dict(),
             "topic": corpus.topic,
             "examples": list(corpus.examples),
-            "sources": {e.id: {"file": e.file, "sha256": e.sha256, "title": e.title} for e in corpus.vetted()},
+            "sources": {
+                e.id: {"file": e.file, "sha256": e.sha256, "title": e.title} for e in corpus.vetted()
+            },
             "counts": {"sources": len(sources), "passages": len(passages), "skipped_items": skipped},
             "also_in": {str(k): list(v) for k, v in also_in.items()},
         }
@@ -193,7 +201,9 @@ def _source(entry: SourceEntry, source_id: str, document, single: bool) -> Sourc
     )
 
 
-def _chunk(sources: dict[str, Source], params: BuildParams) -> tuple[list[Passage], dict[int, tuple[str, ...]]]:
+def _chunk(
+    sources: dict[str, Source], params: BuildParams
+) -> tuple[list[Passage], dict[int, tuple[str, ...]]]:
     """All passages, each distinct text stored once; ``also_in`` lists the other sources of a shared one."""
     passages: list[Passage] = []
     row_of: dict[str, int] = {}
@@ -246,7 +256,9 @@ def _publish(
         bm25.index([tokenize(p.text) or [""] for p in passages], show_progress=progress)
         bm25.save(str(temporary / "bm25"))
         # The manifest goes last: a folder with a manifest is a complete build.
-        (temporary / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        (temporary / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         _fsync_tree(temporary)
         final = builds / version
         temporary.rename(final)

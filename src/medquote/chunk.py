@@ -24,7 +24,7 @@ _ABBREVIATIONS = frozenset(
 )
 _WORD = re.compile(r"\S+")
 # Bump when the cutting rules change, so that `medquote build` knows an index is stale.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +142,11 @@ def chunk_text(
             words = sum(u.words for u in current)
             new_section = unit.section != current[-1].section
             too_long = words + unit.words > params.target_words
-            paragraph_break = unit.paragraph != current[-1].paragraph and words >= params.min_words
+            # A lead-in ("The common side effects are,") stays with the list it introduces.
+            leads_in = text[current[-1].end - 1] in ":,"
+            paragraph_break = (
+                unit.paragraph != current[-1].paragraph and words >= params.min_words and not leads_in
+            )
             if new_section or too_long or paragraph_break:
                 flush()
                 keep = params.overlap_sentences if not new_section else 0

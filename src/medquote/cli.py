@@ -26,8 +26,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from medquote.build import BuildParams, build_index
     from medquote.chunk import ChunkParams
 
-    params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
-    report = build_index(args.corpus, args.index, _model(args), params=params, force=args.force, progress=True)
+    params = BuildParams(
+        chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold
+    )
+    report = build_index(
+        args.corpus, args.index, _model(args), params=params, force=args.force, progress=True
+    )
     print(report.summary())
     return 0
 
@@ -40,7 +44,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
             args.corpus, Path(args.file), title=args.title, source_id=args.id, publisher=args.publisher,
             url=args.url, license=args.license, vetted=args.vetted, note=args.note, fmt=args.format or "",
         )  # fmt: skip
-        state = "vetted" if entry.vetting == "vetted" else "pending: review it, then `medquote sources vet " + entry.id + "`"
+        state = (
+            "vetted"
+            if entry.vetting == "vetted"
+            else "pending: review it, then `medquote sources vet " + entry.id + "`"
+        )
         print(f"Added {entry.id} ({entry.file}, sha256 {entry.sha256[:12]}…), {state}")
     elif args.sources_command == "vet":
         entry = sources.vet_source(args.corpus, args.id, note=args.note, status=args.status)
@@ -71,7 +79,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        from medquote.render import render_text
+        from medquote.console import render_text
 
         print(render_text(answer))
     return 0
@@ -87,7 +95,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)")
+    parser.add_argument(
+        "--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)"
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -100,7 +110,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     build.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
     build.add_argument("--target-words", type=int, default=120, help="passage length to aim for")
-    build.add_argument("--hnsw-threshold", type=int, default=200_000, help="passages from which search is approximate")
+    build.add_argument(
+        "--hnsw-threshold", type=int, default=200_000, help="passages from which search is approximate"
+    )
     _add_model(build)
     build.set_defaults(handler=cmd_build)
 

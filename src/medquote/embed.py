@@ -136,7 +136,9 @@ class EmbeddingCache:
         for i in range(0, len(keys), chunk):
             part = keys[i : i + chunk]
             marks = ",".join("?" * len(part))
-            for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part):
+            for key, blob in self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part
+            ):
                 vector = np.frombuffer(blob, dtype=np.float32)
                 if vector.shape[0] == self.dimension:
                     found[key] = vector

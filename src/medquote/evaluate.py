@@ -187,6 +187,8 @@ def run_retriever(
     depth = max(DEPTH, k)
     rankings: dict[str, list[tuple[str, float]]] = {}
     latencies = []
+    if name != "bm25":
+        embedder.encode(["warm-up"])  # loading the model is not a query's latency
     for qid, text in tqdm(dataset.queries, desc=f"Querying ({name})", unit="query", disable=not progress):
         started = time.perf_counter()
         wanted = 3 * depth
@@ -285,17 +287,20 @@ def abstention_curve(
     documents = passage_documents(index)
     embedder = _MemoEmbedder(assistant.embedder)
     rows = []
-    for threshold in tqdm(thresholds, desc="Thresholds", disable=not progress):
+    bar = tqdm(total=len(thresholds) * (len(relevant) + len(unanswerable)), desc="Abstention", disable=not progress)
+    for threshold in thresholds:
         sweep = Assistant(index, embedder, k=assistant.k, threshold=threshold, resources=assistant.resources)
         answered = correct = wrong = 0
         for question, keys in relevant:
             reply = sweep.answer(question)
+            bar.update()
             if reply.status == Status.ANSWERED:
                 answered += 1
                 quoted = {key for quote in reply.quotes for key in documents[quote.passage.id]}
                 correct += bool(quoted & set(keys))
         for question in unanswerable:
             wrong += sweep.answer(question).status == Status.ANSWERED
+            bar.update()
         given = answered + wrong
         rows.append(
             AbstentionRow(
@@ -308,6 +313,7 @@ def abstention_curve(
                 (correct / given if given else None) if judged else None,
             )
         )
+    bar.close()
     return rows
 
 

@@ -109,10 +109,12 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
     index_dir = Path(index_dir)
     build = current_build(index_dir)
     if build is None:
-        raise IndexNotFoundError(f"{index_dir}: no index here; {REBUILD_HINT}")
+        raise IndexNotFoundError(f"{index_dir}: no index here; run `medquote build` to create it")
     missing = [name for name in FILES if not (build / name).exists()]
     if missing:
-        raise IndexMismatchError(f"{build}: index is incomplete (missing {', '.join(missing)}); {REBUILD_HINT}")
+        raise IndexMismatchError(
+            f"{build}: index is incomplete (missing {', '.join(missing)}); {REBUILD_HINT}"
+        )
     try:
         manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     except ValueError as exc:
@@ -137,7 +139,9 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
         bm25 = bm25s.BM25.load(str(build / "bm25"))
         also_in = {int(k): tuple(v) for k, v in manifest.get("also_in", {}).items()}
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
-        raise IndexMismatchError(f"{build}: index files are damaged ({type(exc).__name__}); {REBUILD_HINT}") from exc
+        raise IndexMismatchError(
+            f"{build}: index files are damaged ({type(exc).__name__}); {REBUILD_HINT}"
+        ) from exc
     counts = manifest["counts"]
     if (
         len(passages) != counts["passages"]

@@ -156,7 +156,8 @@ def _source_rows(sources: Sequence[Source]) -> str:
         link = _link(href, urlsplit(href).netloc) if href else _text(s.url or "")
         rows.append(
             f"<tr><td>{_text(s.title or s.id)}</td>{_cell(s.publisher or '', PUBLISHER_MISSING)}"
-            f"<td>{link}</td>{_cell(s.license or '', LICENSE_MISSING)}{_cell(s.date or '', DATE_MISSING)}</tr>"
+            f"<td>{link}</td>{_cell(s.license or '', LICENSE_MISSING)}"
+            f"{_cell(s.date or '', DATE_MISSING)}</tr>"
         )
     return f'<table class="mq-sources-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -175,7 +176,7 @@ def _entry_rows(sources: Sequence[Source]) -> str:
         href = next((u for u in (safe_url(s.url) for s in group) if u), None)
         link = _link(href, urlsplit(href).netloc) if href else ""
         rows.append(
-            f"<tr><td>{_text(entry_id)}</td><td class=\"mq-count\">{len(group):,}</td>"
+            f'<tr><td>{_text(entry_id)}</td><td class="mq-count">{len(group):,}</td>'
             f"{_cell(_distinct(s.publisher for s in group), PUBLISHER_MISSING)}<td>{link}</td>"
             f"{_cell(_distinct(s.license for s in group), LICENSE_MISSING)}"
             f"{_cell(_date_range(s.date for s in group), DATE_MISSING)}</tr>"
@@ -188,7 +189,7 @@ def render_sources(sources: Sequence[Source], built_at: str, index_version: str)
     entries = len({s.entry_id for s in sources})
     summary = (
         f'<p class="mq-sources-summary">{len(sources):,} document{"s" if len(sources) != 1 else ""} '
-        f'from {entries:,} source entr{"ies" if entries != 1 else "y"}. '
+        f"from {entries:,} source entr{'ies' if entries != 1 else 'y'}. "
         f"Index version <code>{_text(index_version or 'unknown')}</code>, "
         f"built {_text(built_at or 'at an unrecorded time')}.</p>"
     )

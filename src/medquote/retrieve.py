@@ -51,7 +51,9 @@ class Retriever(Protocol):
 
 def _hits(index: Index, rows: np.ndarray, scores: np.ndarray, k: int) -> list[Hit]:
     order = np.argsort(-scores, kind="stable")[:k]
-    return [Hit(index.passages[int(rows[i])], float(scores[i]), rank) for rank, i in enumerate(order, start=1)]
+    return [
+        Hit(index.passages[int(rows[i])], float(scores[i]), rank) for rank, i in enumerate(order, start=1)
+    ]
 
 
 class BM25Retriever:
@@ -103,7 +105,9 @@ class HybridRetriever:
 
     name = "hybrid"
 
-    def __init__(self, index: Index, embedder: Embedder, *, dense_weight: float = 0.7, depth: int = 100) -> None:
+    def __init__(
+        self, index: Index, embedder: Embedder, *, dense_weight: float = 0.7, depth: int = 100
+    ) -> None:
         self.index = index
         self.dense = DenseRetriever(index, embedder)
         self.bm25 = BM25Retriever(index)

@@ -91,9 +91,11 @@ CSS = """
 .mq-sources-table th { font-weight: 600; }
 .mq-sources-table .mq-count { text-align: right; font-variant-numeric: tabular-nums; }
 .mq-missing { color: #6b7280; font-style: italic; }
-.mq-examples-label { font-size: 0.9rem; color: #4b5563; margin: 0.2rem 0 -0.4rem; }
+.mq-examples-label { font-size: 0.9rem; color: #4b5563; margin: 0; line-height: 2rem; white-space: nowrap; }
 .dark .mq-examples-label { color: #9ca3af; }
+#mq-examples { align-items: center; }
 #mq-examples > * { flex: 0 1 auto !important; min-width: 0 !important; }
+#mq-examples-label { width: auto !important; margin: 0 !important; }
 #mq-clear { margin-left: auto; }
 .mq-placeholder-title { font-size: 1.1rem; font-weight: 600; margin-bottom: 0.3rem; }
 .mq-footer { font-size: 0.8rem; color: #6b7280; text-align: center; }
@@ -210,9 +212,13 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
             ask_button = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="mq-ask")
         examples = tuple(assistant.example_questions)[:MAX_EXAMPLES]
         example_buttons: list[tuple[gr.Button, str]] = []
-        if examples:
-            gr.HTML('<p class="mq-examples-label">Or try an example:</p>', js_on_load=None)
         with gr.Row(elem_id="mq-examples"):
+            if examples:
+                gr.HTML(
+                    '<p class="mq-examples-label">Or try an example:</p>',
+                    js_on_load=None,
+                    elem_id="mq-examples-label",
+                )
             for text in examples:
                 example_buttons.append((gr.Button(text, size="sm", variant="secondary", scale=0), text))
             clear = gr.Button("Clear chat", size="sm", variant="secondary", scale=0, elem_id="mq-clear")

@@ -95,13 +95,19 @@ def load_corpus(directory: Path) -> Corpus:
     """Read ``directory/sources.toml``; a missing or malformed manifest is a ``ManifestError``."""
     manifest = directory / MANIFEST_NAME
     if not directory.is_dir():
-        raise ManifestError(f"{directory}: no such corpus folder; create it and add sources with `medquote sources add`")
+        raise ManifestError(
+            f"{directory}: no such corpus folder; create it and add sources with `medquote sources add`"
+        )
     if not manifest.is_file():
-        raise ManifestError(f"{manifest}: no manifest; add a source with `medquote sources add FILE --title ...`")
+        raise ManifestError(
+            f"{manifest}: no manifest; add a source with `medquote sources add FILE --title ...`"
+        )
     try:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"{manifest}: not valid TOML ({exc}); fix the file or restore it from git") from exc
+        raise ManifestError(
+            f"{manifest}: not valid TOML ({exc}); fix the file or restore it from git"
+        ) from exc
     known = set(SourceEntry.__dataclass_fields__)
     entries = []
     for number, raw in enumerate(data.get("source", []), start=1):
@@ -110,14 +116,18 @@ def load_corpus(directory: Path) -> Corpus:
             raise ManifestError(f"{manifest}: source #{number} lacks {', '.join(sorted(missing))}; add it")
         unknown = raw.keys() - known
         if unknown:
-            raise ManifestError(f"{manifest}: source {raw['id']!r} has unknown key(s) {', '.join(sorted(unknown))}")
+            raise ManifestError(
+                f"{manifest}: source {raw['id']!r} has unknown key(s) {', '.join(sorted(unknown))}"
+            )
         entry = SourceEntry(**{k: str(v) for k, v in raw.items()})
         if entry.vetting not in VETTING_STATUSES:
             raise ManifestError(
                 f"{manifest}: source {entry.id!r} has vetting = {entry.vetting!r}; use one of {', '.join(VETTING_STATUSES)}"
             )
         if entry.format and entry.format not in FORMATS:
-            raise ManifestError(f"{manifest}: source {entry.id!r} has format {entry.format!r}; use one of {FORMATS}")
+            raise ManifestError(
+                f"{manifest}: source {entry.id!r} has format {entry.format!r}; use one of {FORMATS}"
+            )
         entries.append(entry)
     ids = [e.id for e in entries]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
@@ -142,7 +152,11 @@ def check(corpus: Corpus) -> list[Problem]:
         blocking = entry.vetting == "vetted"
         if not path.exists():
             problems.append(
-                Problem(entry.file, f"listed as {entry.id!r} but missing; restore it or remove the entry", blocking)
+                Problem(
+                    entry.file,
+                    f"listed as {entry.id!r} but missing; restore it or remove the entry",
+                    blocking,
+                )
             )
         elif file_sha256(path) != entry.sha256:
             problems.append(
@@ -155,7 +169,9 @@ def check(corpus: Corpus) -> list[Problem]:
     for path in sorted(corpus.directory.iterdir()):
         if path.name in _NOT_SOURCES or path.name.startswith(".") or path.name in listed:
             continue
-        problems.append(Problem(path.name, "not listed in sources.toml; run `medquote sources add` or move it out"))
+        problems.append(
+            Problem(path.name, "not listed in sources.toml; run `medquote sources add` or move it out")
+        )
     return problems
 
 
@@ -241,7 +257,9 @@ def vet_source(directory: Path, source_id: str, *, note: str = "", status: str =
     path = entry.path(directory)
     if not path.exists():
         raise ManifestError(f"{entry.file}: missing; restore it before vetting")
-    updated = replace(entry, vetting=status, vetting_note=note or entry.vetting_note, sha256=file_sha256(path))
+    updated = replace(
+        entry, vetting=status, vetting_note=note or entry.vetting_note, sha256=file_sha256(path)
+    )
     _write(corpus, (updated if e.id == source_id else e for e in corpus.entries))
     return updated
 

@@ -18,12 +18,8 @@ __all__ = ["build_app", "main"]
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Serve the medquote chat in the browser.")
-    parser.add_argument(
-        "--index", type=Path, default=Path("index"), help="built index folder (default: index)"
-    )
-    parser.add_argument(
-        "--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, local only)"
-    )
+    parser.add_argument("--index", type=Path, default=Path("index"), help="built index folder (default: index)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, local only)")
     parser.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
     parser.add_argument("--model", type=Path, default=None, help="embedding model folder (default: packaged)")
     parser.add_argument(

@@ -50,11 +50,6 @@ def seed_corpus(tmp_path: Path) -> Path:
 
 # --- fake_assistant: a stand-in for medquote.answer.Assistant, for the app and browser tests ---------
 
-FAKE_DISCLAIMER = (
-    "This is general information quoted from the sources shown, not medical advice. "
-    "Talk to a doctor or pharmacist about your own situation."
-)
-FAKE_NOT_FOUND = "No passage in the vetted sources answers this question."
 FAKE_INDEX_VERSION = "20261121T053000Z-fake01"
 
 
@@ -98,7 +93,9 @@ def _fake_sources():
 
 class FakeAssistant:
     """Keyword rules: asthma → answered; harm → emergency with a quote; script/onerror → the hostile
-    source; anything else → no_match. Answers are real records; every passage is a slice of its source."""
+    source; anything else → no_match. Answers are real records with the real template texts, and every
+    passage is a slice of its source. (The real Assistant gives emergencies no quotes; this one adds one
+    to check the banner comes first.)"""
 
     example_questions = ("What are the symptoms of asthma?", "Is asthma a chronic disease?")
 
@@ -128,15 +125,16 @@ class FakeAssistant:
         return Quote(passage, source, 0.9, h_start, h_start + len(highlight))
 
     def answer(self, question: str):
+        from medquote import safety
         from medquote.errors import InputError
         from medquote.records import Answer, Emergency, Status
 
         if not question or not question.strip():
-            raise InputError("Please type a question first.")
+            raise InputError(safety.EMPTY_QUESTION_MESSAGE)
         self.questions.append(question)
         q = question.lower()
         asthma, crisis, hostile = self._sources
-        common = {"question": question, "disclaimer": FAKE_DISCLAIMER, "index_version": FAKE_INDEX_VERSION}
+        common = {"question": question, "disclaimer": safety.DISCLAIMER, "index_version": FAKE_INDEX_VERSION}
         if "harm" in q:
             emergency = Emergency(
                 message="If you or someone else may be in danger, call your local emergency number now.",
@@ -153,7 +151,7 @@ class FakeAssistant:
             quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
             notes = ("Quotes are shortened to the most relevant passage.",)
             return Answer(status=Status.ANSWERED, quotes=(quote,), notes=notes, **common)
-        return Answer(status=Status.NO_MATCH, quotes=(), message=FAKE_NOT_FOUND, **common)
+        return Answer(status=Status.NO_MATCH, quotes=(), message=safety.NOT_FOUND_MESSAGE, **common)
 
 
 @pytest.fixture

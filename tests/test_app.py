@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
+import re
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -15,12 +17,14 @@ from medquote.feedback import FeedbackStore, read_feedback
 from medquote.records import Source, Status
 from medquote.render import (
     PUBLISHER_MISSING,
+    REPHRASE_HINT,
     render_answer,
     render_notice,
     render_question,
     render_sources,
     safe_url,
 )
+from medquote.safety import EMPTY_QUESTION_MESSAGE
 from medquote.serve import build_app
 
 SCRIPT = "<script>alert(1)</script>"
@@ -86,7 +90,7 @@ def test_no_match_shows_not_found_with_a_rephrase_hint_and_disclaimer(fake_assis
     page = render_answer(answer)
     assert answer.status == Status.NO_MATCH
     assert 'class="mq-notfound"' in page and answer.message in page
-    assert "rephras" in page.lower()
+    assert "rephras" in page.lower() and f'<p class="mq-hint">{REPHRASE_HINT}</p>' in page
     assert "<blockquote" not in page
     assert answer.disclaimer in page
 
@@ -230,9 +234,7 @@ def test_feedback_is_safe_across_threads(tmp_path):
 
     def write(n: int) -> None:
         for i in range(50):
-            store.record(
-                question=f"{n}-{i}", rating="up", passage_ids=["p"], index_version="v", status="answered"
-            )
+            store.record(question=f"{n}-{i}", rating="up", passage_ids=["p"], index_version="v", status="answered")
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
     for t in threads:
@@ -271,7 +273,7 @@ def test_api_endpoint_returns_the_ask_json(fake_assistant):
 
 def test_api_endpoint_reports_empty_input_as_an_error(fake_assistant):
     ask = _fn(build_app(fake_assistant), "ask")
-    with pytest.raises(gr.Error, match="Please type a question"):
+    with pytest.raises(gr.Error, match=re.escape(EMPTY_QUESTION_MESSAGE)):
         ask("   ")
 
 
@@ -282,7 +284,7 @@ def test_chat_keeps_history_and_shows_input_errors(fake_assistant):
     assert replies[1]["passage_ids"] == ["medline-asthma#55"]
     history2, replies2, box2 = respond("  ", history, replies)
     assert history2[:2] == history and len(history2) == 3
-    assert "Please type a question first." in history2[2]["content"]
+    assert html.escape(EMPTY_QUESTION_MESSAGE) in history2[2]["content"]
     assert not isinstance(box2, str)  # the textbox is left as typed
     assert replies2 == replies
 

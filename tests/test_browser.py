@@ -15,6 +15,7 @@ from browser_utils import CHROMIUM, ask, free_port, launch_browser, open_chat, t
 from conftest import FakeAssistant
 
 from medquote.feedback import read_feedback
+from medquote.safety import EMPTY_QUESTION_MESSAGE, NOT_FOUND_MESSAGE
 from medquote.serve import CONCURRENCY, build_app, launch
 
 pytestmark = pytest.mark.browser
@@ -101,7 +102,7 @@ def test_emergency_banner_is_visible_above_the_first_quote(page):
 def test_off_topic_question_says_not_found(page):
     ask(page, "Who won the football match?")
     reply = last_reply(page)
-    assert "No passage in the vetted sources answers this question." in reply.inner_text()
+    assert NOT_FOUND_MESSAGE in reply.inner_text()
     assert reply.locator(".mq-hint").is_visible()
     assert reply.locator("blockquote").count() == 0
     assert reply.locator(".mq-disclaimer").is_visible()
@@ -125,7 +126,7 @@ def test_empty_question_shows_the_input_error_and_keeps_the_chat(page):
     page.locator("#mq-ask").click()
     notice = page.locator("#mq-chat .mq-notice").last
     notice.wait_for()
-    assert notice.inner_text() == "Please type a question first."
+    assert notice.inner_text() == EMPTY_QUESTION_MESSAGE
     assert page.locator("#mq-chat .mq-answer").count() == 1
 
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from medquote import safety
-from medquote.chunk import sentence_spans
 from medquote.embed import Embedder, SentenceTransformerEmbedder
+from medquote.highlight import bm25_idf, highlight_span
 from medquote.index import Index, current_build, load_index
-from medquote.lexical import tokenize
 from medquote.records import Answer, Quote, Source, Status
 from medquote.retrieve import HybridRetriever, prepare_query
 
@@ -35,6 +35,11 @@ RELATIVE_FLOOR = 0.85
 class _State:
     index: Index
     retriever: HybridRetriever
+    idf: Callable[[str], float]
+
+    @classmethod
+    def of(cls, index: Index, embedder: Embedder) -> _State:
+        return cls(index, HybridRetriever(index, embedder), bm25_idf(index.bm25))
 
 
 class Assistant:
@@ -60,7 +65,7 @@ class Assistant:
         self.threshold = threshold
         self.resources = resources
         self.index_dir = index_dir
-        self._state = _State(index, HybridRetriever(index, embedder))
+        self._state = _State.of(index, embedder)
         self._reload_lock = threading.Lock()
         self._reloading: threading.Thread | None = None
 
@@ -142,7 +147,7 @@ class Assistant:
             if source.text[passage.start : passage.end] != passage.text:
                 log.error("dropped passage %s: text no longer matches source %s", passage.id, source.id)
                 continue
-            start, end = highlight_span(passage.text, terms)
+            start, end = highlight_span(passage.text, question, terms, state.idf)
             quotes.append(Quote(passage, source, float(fused[i]), start, end))
         return tuple(quotes)
 
@@ -171,15 +176,6 @@ class Assistant:
                 "could not load the new index at %s; still answering from %s", build, self.index_version
             )
             return
-        self._state = _State(index, HybridRetriever(index, self.embedder))
+        self._state = _State.of(index, self.embedder)
         log.info("now answering from index %s", index.version)
 
-
-def highlight_span(passage: str, terms: set[str]) -> tuple[int, int]:
-    """The sentence (offsets in ``passage``) sharing the most question terms; the first one on a tie."""
-    best, best_score = (0, len(passage)), -1
-    for start, end in sentence_spans(passage):
-        score = len(terms.intersection(tokenize(passage[start:end])))
-        if score > best_score:
-            best, best_score = (start, end), score
-    return best

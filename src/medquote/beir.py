@@ -1,4 +1,4 @@
-"""Evaluation data in BEIR's format: reading a dataset, turning MedQuAD into one, reading question lists.
+"""Evaluation data in BEIR's format: reading a dataset, making one from MedQuAD, indexing its corpus.
 
 A BEIR dataset is a folder with ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.jsonl``
 (``_id``, ``text``) and ``qrels/test.tsv`` (``query-id``, ``corpus-id``, ``score``; graded scores allowed).
@@ -6,19 +6,34 @@ A BEIR dataset is a folder with ``corpus.jsonl`` (``_id``, ``title``, ``text``),
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import random
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from medquote.errors import DatasetError, SourceError
+from medquote.errors import DatasetError, MedquoteError, SourceError
 
-__all__ = ["BeirDataset", "MedquadConversion", "load_beir", "medquad_to_beir", "read_questions"]
+if TYPE_CHECKING:
+    from medquote.build import BuildReport
+    from medquote.embed import Embedder
+    from medquote.index import Index
+
+__all__ = [
+    "DEFAULT_CACHE", "BeirDataset", "MedquadConversion", "load_beir", "medquad_to_beir", "prepare_index",
+    "read_questions",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
 CORPUS, QUERIES, QRELS = "corpus.jsonl", "queries.jsonl", "qrels/test.tsv"
+DEFAULT_CACHE = Path(".cache/medquote-eval")
+_SOURCE_ID = "dataset"
 _LAYOUT_HINT = (
     "a BEIR dataset folder holds corpus.jsonl, queries.jsonl and qrels/test.tsv "
     "(make one from MedQuAD with `medquote medquad-to-beir`)"
@@ -52,9 +67,7 @@ class BeirDataset:
         kept = self.queries[: max(limit, 0)]
         ids = {qid for qid, _ in kept}
         qrels = {qid: judged for qid, judged in self.qrels.items() if qid in ids}
-        return BeirDataset(
-            self.name, self.directory, kept, qrels, self.documents, self.unknown_qrels, self.no_relevant
-        )
+        return BeirDataset(self.name, self.directory, kept, qrels, self.documents, self.unknown_qrels, self.no_relevant)
 
 
 def load_beir(directory: Path | str) -> BeirDataset:
@@ -233,8 +246,10 @@ def medquad_to_beir(
     _write_lines(
         out / CORPUS,
         (
-            json.dumps({"_id": answer_id(d.key), "title": d.title or "", "text": d.text}
-                       | ({"url": d.url} if d.url else {}), ensure_ascii=False)
+            json.dumps(
+                {"_id": answer_id(d.key), "title": d.title or "", "text": d.text} | ({"url": d.url} if d.url else {}),
+                ensure_ascii=False,
+            )
             for d in corpus
         ),  # fmt: skip
     )
@@ -249,3 +264,67 @@ def _write_lines(path: Path, lines) -> None:  # noqa: ANN001 - any iterable of s
         for line in lines:
             handle.write(line + "\n")
     temporary.replace(path)
+
+
+# --- a dataset's index ----------------------------------------------------------------------------
+
+
+def prepare_index(
+    dataset: BeirDataset,
+    embedder: Embedder,
+    *,
+    cache_dir: Path | str | None = None,
+    topic: str = "",
+    progress: bool = False,
+) -> tuple[Index, BuildReport]:
+    """Register the dataset's corpus in ``<cache>/<corpus sha256[:16]>/corpus`` and build its index beside it.
+
+    The same path as ``medquote sources add`` + ``medquote build``; the index's embedding cache makes a
+    second run embed nothing.
+    """
+    from medquote.build import build_index
+    from medquote.index import load_index
+    from medquote.sources import add_source, check, file_sha256, load_corpus
+
+    root = Path(cache_dir or DEFAULT_CACHE) / file_sha256(dataset.corpus_path)[:16]
+    corpus_dir, index_dir = root / "corpus", root / "index"
+    root.mkdir(parents=True, exist_ok=True)
+    with _locked(root / ".lock"):
+        try:
+            corpus = load_corpus(corpus_dir)
+            reusable = [e.title for e in corpus.vetted()] == [dataset.name] and not check(corpus)
+        except (MedquoteError, OSError):  # anything missing or half-written is simply registered again
+            reusable = False
+        if not reusable:
+            shutil.rmtree(corpus_dir, ignore_errors=True)
+            add_source(
+                corpus_dir, dataset.corpus_path, title=dataset.name, source_id=_SOURCE_ID, fmt="beir",
+                vetted=True, note="evaluation corpus registered by `medquote eval`",
+            )  # fmt: skip
+        _set_topic(corpus_dir, topic)
+        report = build_index(corpus_dir, index_dir, embedder, progress=progress)
+    return load_index(index_dir, model_name=embedder.name), report
+
+
+def _set_topic(corpus_dir: Path, topic: str) -> None:
+    """What "this medicine" means in the dataset's questions (the ``[corpus] topic`` of a manifest)."""
+    import tomlkit
+
+    path = corpus_dir / "sources.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    if str(document.get("corpus", {}).get("topic", "")) == topic:
+        return
+    table = document.get("corpus") or tomlkit.table()
+    table["topic"] = topic
+    document["corpus"] = table
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -63,7 +63,8 @@ class BuildReport:
 
     def summary(self) -> str:
         if self.up_to_date:
-            return f"Index {self.version} is up to date ({self.sources} sources, {self.passages} passages): {self.index_dir}"
+            counts = f"{self.sources} sources, {self.passages} passages"
+            return f"Index {self.version} is up to date ({counts}): {self.index_dir}"
         return (
             f"Built index {self.version}: {self.sources} sources, {self.passages} passages "
             f"({self.embedded} embedded, {self.cached} from cache), {self.skipped} empty items skipped, "

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from medquote.errors import MedquoteError
@@ -154,26 +154,15 @@ def parser() -> argparse.ArgumentParser:
     _add_model(serve)
     serve.set_defaults(handler=cmd_serve)
 
-    for extra in _EXTRA_COMMANDS:
-        extra(commands)
+    # `eval` and `medquad-to-beir` live with the evaluation code, keeping this file small.
+    from medquote.evaluate_cli import register
+
+    register(commands)
     return root
-
-
-# Subcommands defined in other modules register here (evaluation), keeping this file small.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
-
-
-def _register_extras() -> None:
-    try:
-        from medquote.evaluate_cli import register
-    except ImportError:
-        return
-    _EXTRA_COMMANDS.append(register)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    _register_extras()
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"

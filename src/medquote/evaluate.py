@@ -7,35 +7,31 @@ through each retriever; passage hits become document rankings; ir_measures score
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
-import shutil
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from medquote.beir import BeirDataset, load_beir
-from medquote.build import BuildReport, build_index
+from medquote.beir import DEFAULT_CACHE, BeirDataset, load_beir, prepare_index
+from medquote.build import BuildReport
 from medquote.embed import Embedder
-from medquote.index import Index, load_index
+from medquote.index import Index
 from medquote.records import Hit, Status
 
 __all__ = [
     "DEFAULT_CACHE", "AbstentionRow", "Evaluation", "RetrieverRun", "abstention_curve", "compute_metrics",
-    "evaluate", "metric_names", "passage_documents", "prepare_index", "rank_documents", "write_run",
+    "evaluate", "metric_names", "passage_documents", "prepare_index", "rank_documents", "run_retriever",
+    "write_run",
 ]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CACHE = Path(".cache/medquote-eval")
 ALL_RETRIEVERS = ("bm25", "dense", "hybrid", "default")
 DEPTH = 100  # documents ranked per query: enough for Recall@100 and the TREC runs
-_SOURCE_ID = "dataset"
 
 
 def metric_names(k: int = 10) -> list[str]:
@@ -101,64 +97,6 @@ def rank_documents(
     ranked = sorted(best.items(), reverse=True)
     ranked.sort(key=lambda item: -item[1])
     return ranked[:depth]
-
-
-# --- the index of a dataset ----------------------------------------------------------------------
-
-
-def prepare_index(
-    dataset: BeirDataset,
-    embedder: Embedder,
-    *,
-    cache_dir: Path | str | None = None,
-    topic: str = "",
-    progress: bool = False,
-) -> tuple[Index, BuildReport]:
-    """Register the dataset's corpus in ``<cache>/<corpus sha256[:16]>/corpus`` and build its index beside it."""
-    from medquote.sources import add_source, check, file_sha256, load_corpus
-
-    root = Path(cache_dir or DEFAULT_CACHE) / file_sha256(dataset.corpus_path)[:16]
-    corpus_dir, index_dir = root / "corpus", root / "index"
-    root.mkdir(parents=True, exist_ok=True)
-    with _locked(root / ".lock"):
-        try:
-            corpus = load_corpus(corpus_dir)
-            reusable = [e.title for e in corpus.vetted()] == [dataset.name] and not check(corpus)
-        except Exception:  # noqa: BLE001 - anything half-written is simply registered again
-            reusable = False
-        if not reusable:
-            shutil.rmtree(corpus_dir, ignore_errors=True)
-            add_source(
-                corpus_dir, dataset.corpus_path, title=dataset.name, source_id=_SOURCE_ID, fmt="beir",
-                vetted=True, note="evaluation corpus registered by `medquote eval`",
-            )  # fmt: skip
-        _set_topic(corpus_dir, topic)
-        report = build_index(corpus_dir, index_dir, embedder, progress=progress)
-    return load_index(index_dir, model_name=embedder.name), report
-
-
-def _set_topic(corpus_dir: Path, topic: str) -> None:
-    """What "this medicine" means in the dataset's questions (the ``[corpus] topic`` of a manifest)."""
-    import tomlkit
-
-    path = corpus_dir / "sources.toml"
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    if str(document.get("corpus", {}).get("topic", "")) == topic:
-        return
-    table = document.get("corpus") or tomlkit.table()
-    table["topic"] = topic
-    document["corpus"] = table
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # --- running the queries -------------------------------------------------------------------------

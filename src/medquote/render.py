@@ -17,10 +17,7 @@ from medquote.records import Answer, Quote, Source, Status
 PUBLISHER_MISSING = "Publisher not recorded"
 DATE_MISSING = "Date not recorded"
 LICENSE_MISSING = "License not recorded"
-REPHRASE_HINT = (
-    "Try rephrasing: name the condition, symptom or medicine, for example "
-    "\u201cWhat are the symptoms of asthma?\u201d"
-)
+REPHRASE_HINT = "Tip: use the name of the condition, symptom or medicine, and ask about one thing at a time."
 EMERGENCY_TITLE = "Get help now"
 QUOTES_HEADING = "From the vetted sources, word for word:"
 # Above this many sources the panel shows one row per corpus entry instead of one per source.
@@ -167,8 +164,7 @@ def _entry_rows(sources: Sequence[Source]) -> str:
     for s in sources:
         by_entry[s.entry_id].append(s)
     head = (
-        "<tr><th>Entry</th><th>Documents</th><th>Publisher</th><th>Example link</th>"
-        "<th>License</th><th>Dates</th></tr>"
+        "<tr><th>Entry</th><th>Documents</th><th>Publisher</th><th>Example link</th><th>License</th><th>Dates</th></tr>"
     )
     rows = []
     for entry_id in sorted(by_entry):

@@ -106,9 +106,7 @@ def launch_options() -> dict[str, Any]:
     """Styling for ``Blocks.launch`` (Gradio 6 takes theme and CSS there, not in ``Blocks``)."""
     return {
         "css": CSS,
-        "theme": gr.themes.Default(
-            primary_hue="teal", secondary_hue="slate", neutral_hue="slate", font=SYSTEM_FONTS
-        ),
+        "theme": gr.themes.Default(primary_hue="teal", secondary_hue="slate", neutral_hue="slate", font=SYSTEM_FONTS),
     }
 
 
@@ -172,6 +170,23 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
             logger.exception("could not write feedback to %s", store.path)
             gr.Warning("Your feedback could not be saved.")
 
+    panels: dict[str, str] = {}  # index version -> "About the sources" HTML; thousands of sources take a moment
+
+    def about_panel() -> str:
+        version = assistant.index_version
+        panel = panels.get(version)
+        if panel is None:
+            panel = render_sources(tuple(assistant.sources), assistant.built_at, version)
+            panels.clear()
+            panels[version] = panel
+        return panel
+
+    def footer() -> str:
+        return (
+            f'<p class="mq-footer">Index version {html.escape(assistant.index_version)}. '
+            "Quotes are shown exactly as published; check the linked source for the full context.</p>"
+        )
+
     def ask(question: str) -> dict[str, Any]:
         """Answer a question; the JSON of ``medquote ask --json``."""
         try:
@@ -195,7 +210,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
             latex_delimiters=[],
             allow_tags=False,
             group_consecutive_messages=False,
-            buttons=["copy"],
+            buttons=[],  # Gradio's copy buttons would copy our HTML markup, not the text
             feedback_options=("Like", "Dislike"),
             placeholder=PLACEHOLDER,
         )
@@ -223,15 +238,8 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
                 example_buttons.append((gr.Button(text, size="sm", variant="secondary", scale=0), text))
             clear = gr.Button("Clear chat", size="sm", variant="secondary", scale=0, elem_id="mq-clear")
         with gr.Accordion("About the sources", open=False, elem_id="mq-about"):
-            gr.HTML(
-                render_sources(tuple(assistant.sources), assistant.built_at, assistant.index_version),
-                js_on_load=None,
-            )
-        gr.HTML(
-            f'<p class="mq-footer">Index version {html.escape(assistant.index_version)}. '
-            "Quotes are shown exactly as published; check the linked source for the full context.</p>",
-            js_on_load=None,
-        )
+            about = gr.HTML(about_panel(), js_on_load=None)
+        footer_html = gr.HTML(footer(), js_on_load=None)
 
         private: dict[str, Any] = {"api_visibility": "private"}
         outputs = [chatbot, replies, question]
@@ -244,6 +252,8 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
                 [chatbot, replies],
                 **private,
             )
+        # The assistant may switch to a rebuilt index while running: refresh the panel on each visit.
+        demo.load(lambda: (about_panel(), footer()), None, [about, footer_html], **private)
         clear.click(lambda: ([], {}, ""), None, outputs, **private)
         chatbot.clear(lambda: {}, None, [replies], **private)  # the chat's own bin icon
         chatbot.like(on_like, [replies], None, **private)

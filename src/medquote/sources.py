@@ -122,7 +122,8 @@ def load_corpus(directory: Path) -> Corpus:
         entry = SourceEntry(**{k: str(v) for k, v in raw.items()})
         if entry.vetting not in VETTING_STATUSES:
             raise ManifestError(
-                f"{manifest}: source {entry.id!r} has vetting = {entry.vetting!r}; use one of {', '.join(VETTING_STATUSES)}"
+                f"{manifest}: source {entry.id!r} has vetting = {entry.vetting!r}; "
+                f"use one of {', '.join(VETTING_STATUSES)}"
             )
         if entry.format and entry.format not in FORMATS:
             raise ManifestError(

@@ -1,0 +1,118 @@
+"""The `medquote` command line: sources management, build, ask."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from medquote.cli import main
+from medquote.sources import load_corpus
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_is_instant_and_lists_the_commands():
+    result = subprocess.run([sys.executable, "-m", "medquote.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for command in ("build", "ask", "serve", "sources", "eval", "medquad-to-beir"):
+        assert command in result.stdout
+    heavy = subprocess.run(
+        [sys.executable, "-c", "import sys, medquote.cli; print(sorted({'torch','faiss','gradio'} & set(sys.modules)))"],
+        capture_output=True,
+        text=True,
+    )
+    assert heavy.stdout.strip() == "[]"
+
+
+def test_sources_add_list_check_vet(capsys, seed_corpus, tmp_path):
+    article = tmp_path / "outside.md"
+    article.write_text("# Sleep\n\nGood sleep habits help.\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys, "sources", "--corpus", str(seed_corpus), "add", str(article), "--title", "Sleep habits",
+        "--publisher", "Example Health", "--url", "https://example.org/sleep", "--license", "CC BY 4.0",
+    )  # fmt: skip
+    assert code == 0 and "pending" in out
+    assert (seed_corpus / "outside.md").is_file()
+    entry = next(e for e in load_corpus(seed_corpus).entries if e.id == "outside")
+    assert (entry.publisher, entry.url, entry.license, entry.vetting) == (
+        "Example Health", "https://example.org/sleep", "CC BY 4.0", "pending",
+    )  # fmt: skip
+    assert len(entry.sha256) == 64
+
+    code, out, _ = run(capsys, "sources", "--corpus", str(seed_corpus), "list")
+    assert code == 0 and "outside\tpending\toutside.md\tSleep habits" in out
+
+    (seed_corpus / "outside.md").write_text("# Sleep\n\nChanged.\n", encoding="utf-8")
+    (seed_corpus / "stray.txt").write_text("unlisted", encoding="utf-8")
+    (seed_corpus / "000_bd4c192c6f266751.txt").unlink()
+    code, out, _ = run(capsys, "sources", "--corpus", str(seed_corpus), "check")
+    assert code == 1
+    assert "note: outside.md: changed since it was vetted" in out  # pending: reported, not blocking
+    assert "ERROR: stray.txt: not listed" in out
+    assert "ERROR: 000_bd4c192c6f266751.txt: listed as 'klonopin-withdrawal' but missing" in out
+
+    code, out, _ = run(capsys, "sources", "--corpus", str(seed_corpus), "vet", "outside", "--note", "reviewed")
+    assert code == 0 and "outside: vetted" in out
+    assert next(e for e in load_corpus(seed_corpus).entries if e.id == "outside").vetting_note == "reviewed"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["sources", "vet", "nope"], "no source with id 'nope'"),
+        (["sources", "add", "missing.txt", "--title", "x"], "missing.txt: no such file"),
+        (["ask", "what is klonopin", "--index", "{tmp}/none"], "no index here; run `medquote build`"),
+        (["build", "--corpus", "{tmp}/none"], "no such corpus folder"),
+    ],
+)
+def test_errors_are_one_line_with_exit_code_1(capsys, seed_corpus, tmp_path, argv, message):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    if argv[0] == "sources":
+        argv[1:1] = ["--corpus", str(seed_corpus)]
+    code, out, err = run(capsys, *argv)
+    assert code == 1 and out == ""
+    assert err.startswith("medquote: error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_malformed_manifest_is_a_one_line_error(capsys, seed_corpus):
+    (seed_corpus / "sources.toml").write_text("[[source]\nid = ", encoding="utf-8")
+    code, _, err = run(capsys, "sources", "--corpus", str(seed_corpus), "list")
+    assert code == 1 and "not valid TOML" in err and err.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_build_then_ask_with_the_real_model(capsys, seed_corpus, tmp_path):
+    index = tmp_path / "index"
+    code, out, _ = run(capsys, "build", "--corpus", str(seed_corpus), "--index", str(index))
+    assert code == 0 and "2 sources" in out and "embedded" in out
+    code, out, _ = run(capsys, "build", "--corpus", str(seed_corpus), "--index", str(index))
+    assert code == 0 and "up to date" in out
+
+    code, out, _ = run(capsys, "ask", "How long is clonazepam's half-life?", "--index", str(index), "--json")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["status"] == "answered" and answer["emergency"] is None
+    assert answer["disclaimer"]
+    passage = answer["passages"][0]
+    assert set(passage) >= {"text", "highlight", "score", "source"}
+    assert set(passage["source"]) >= {"id", "title", "publisher", "url"}
+    assert passage["highlight"] in passage["text"] and "35 hours" in passage["highlight"]
+    assert isinstance(passage["score"], float)
+
+    code, out, _ = run(capsys, "ask", "I took 30 of my klonopin pills", "--index", str(index), "--json")
+    emergency = json.loads(out)
+    assert code == 0 and emergency["status"] == "emergency" and emergency["emergency"]["resources"]
+
+    code, out, _ = run(capsys, "ask", "how do I change a car tyre", "--index", str(index), "-k", "2")
+    assert code == 0 and "could not find this in the vetted sources" in out and "not medical advice" in out
+
+    code, _, err = run(capsys, "ask", "what is klonopin", "--index", str(index), "--model", str(Path(__file__).parent))
+    assert code == 1 and "not a sentence-transformers model folder" in err

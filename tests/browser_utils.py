@@ -64,7 +64,7 @@ def take_screenshot(
     *,
     browser: Browser | None = None,
     width: int = 1100,
-    height: int = 1000,
+    height: int = 1400,
 ) -> Path:
     """Open the chat at ``url``, ask ``question`` and save a screenshot of the page to ``out_path``.
 
@@ -86,7 +86,12 @@ def take_screenshot(
         page = context.new_page()
         open_chat(page, url)
         ask(page, question)
-        page.wait_for_timeout(300)  # let the chat finish scrolling
+        page.wait_for_timeout(300)  # let the chat finish its own scrolling, then show the question on top
+        page.evaluate(
+            "() => { const rows = document.querySelectorAll('#mq-chat .user-row'); if (!rows.length) return;"
+            " const row = rows[rows.length - 1]; row.scrollIntoView({block: 'start'});"
+            " const log = row.closest('[role=log]'); if (log) log.scrollTop -= 40; window.scrollTo(0, 0); }"
+        )
         page.screenshot(path=str(out_path), full_page=True)
     finally:
         context.close()

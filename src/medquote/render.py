@@ -17,6 +17,7 @@ from medquote.records import Answer, Quote, Source, Status
 PUBLISHER_MISSING = "Publisher not recorded"
 DATE_MISSING = "Date not recorded"
 LICENSE_MISSING = "License not recorded"
+LINK_MISSING = "No link"
 REPHRASE_HINT = "Tip: use the name of the condition, symptom or medicine, and ask about one thing at a time."
 EMERGENCY_TITLE = "Get help now"
 QUOTES_HEADING = "From the vetted sources, word for word:"
@@ -96,7 +97,7 @@ def render_answer(answer: Answer) -> str:
         blocks.append(f'<p class="mq-lead">{_text(QUOTES_HEADING)}</p>')
     for quote in answer.quotes:
         blocks.append(
-            f'<div class="mq-item" data-passage-id="{html.escape(quote.passage.id, quote=True)}">'
+            '<div class="mq-item">'
             f'<blockquote class="mq-quote">{_highlighted(quote)}</blockquote>'
             f"{_source_card(quote)}</div>"
         )
@@ -150,10 +151,10 @@ def _source_rows(sources: Sequence[Source]) -> str:
     rows = []
     for s in sources:
         href = safe_url(s.url)
-        link = _link(href, urlsplit(href).netloc) if href else _text(s.url or "")
+        link = f"<td>{_link(href, urlsplit(href).netloc)}</td>" if href else _cell(s.url or "", LINK_MISSING)
         rows.append(
             f"<tr><td>{_text(s.title or s.id)}</td>{_cell(s.publisher or '', PUBLISHER_MISSING)}"
-            f"<td>{link}</td>{_cell(s.license or '', LICENSE_MISSING)}"
+            f"{link}{_cell(s.license or '', LICENSE_MISSING)}"
             f"{_cell(s.date or '', DATE_MISSING)}</tr>"
         )
     return f'<table class="mq-sources-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'

@@ -201,10 +201,12 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
             js_on_load=None,
         )
         replies = gr.State({})
+        examples = tuple(assistant.example_questions)[:MAX_EXAMPLES]
         chatbot = gr.Chatbot(
             label="Answers",
             elem_id="mq-chat",
-            height=560,
+            height="68vh",
+            min_height=420,
             render_markdown=False,
             sanitize_html=True,
             latex_delimiters=[],
@@ -217,7 +219,7 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
         with gr.Row(equal_height=True):
             question = gr.Textbox(
                 show_label=False,
-                placeholder="Type a health question, e.g. What are the symptoms of asthma?",
+                placeholder=f"Type a health question, e.g. {examples[0]}" if examples else "Type a health question",
                 lines=1,
                 max_lines=4,
                 scale=5,
@@ -225,7 +227,6 @@ def build_app(assistant: AssistantLike, *, feedback_path: Path | None = None) ->
                 autofocus=True,
             )
             ask_button = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="mq-ask")
-        examples = tuple(assistant.example_questions)[:MAX_EXAMPLES]
         example_buttons: list[tuple[gr.Button, str]] = []
         with gr.Row(elem_id="mq-examples"):
             if examples:

@@ -1,0 +1,123 @@
+"""Build throughput, incremental rebuilds and peak memory on the MedQuAD answers.
+
+    .venv/bin/python benchmarks/build.py [--subsets 1,2,...] [--out benchmarks/results/build.json]
+
+Makes a corpus of MedQuAD subset folders (one manifest entry per subset, answered pairs only) in a
+temporary folder, then in one process:
+  1. a plain ``model.encode`` of exactly the passages the build embeds (the reference rate);
+  2. a full ``build_index`` with an empty embedding cache;
+  3. a rebuild of the unchanged corpus, and a forced rebuild with everything cached;
+  4. a rebuild after changing one file of one subset (and re-vetting it).
+Reports passages/s of both, their ratio, the rebuild times as a share of the full build, peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from medquote.build import BuildParams, _chunk, _read_sources, build_index, embed_text  # noqa: E402
+from medquote.embed import SentenceTransformerEmbedder  # noqa: E402
+from medquote.sources import add_source, load_corpus, vet_source  # noqa: E402
+
+MEDQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "medquad"
+ANSWERED = ("1_CancerGov_QA", "2_GARD_QA", "3_GHR_QA", "4_MPlus_Health_Topics_QA", "5_NIDDK_QA",
+            "6_NINDS_QA", "7_SeniorHealth_QA", "8_NHLBI_QA_XML", "9_CDC_QA")  # fmt: skip
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_corpus(root: Path, subsets: list[str]) -> Path:
+    corpus = root / "corpus"
+    for name in subsets:
+        add_source(corpus, MEDQUAD / name, title=f"MedQuAD {name}", source_id=name.lower(), vetted=True,
+                   fmt="medquad", license="CC BY 4.0", publisher="NIH (via MedQuAD)")  # fmt: skip
+    return corpus
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subsets", default=",".join(ANSWERED), help="comma-separated MedQuAD subset folders")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/build.json"))
+    parser.add_argument("--repeat", type=int, default=3, help="repeats of the fast rebuild timings")
+    args = parser.parse_args()
+    if not MEDQUAD.is_dir():
+        print(f"MedQuAD not found at {MEDQUAD}", file=sys.stderr)
+        return 1
+    subsets = args.subsets.split(",")
+    embedder = SentenceTransformerEmbedder()
+    embedder.encode(["warm up the model and its threads"])
+    params = BuildParams()
+    results: dict[str, object] = {"subsets": subsets, "model": embedder.name, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="medquote-bench-") as temporary:
+        root = Path(temporary)
+        corpus_dir = make_corpus(root, subsets)
+        index_dir = root / "index"
+
+        # The exact texts the build will embed, for the reference encode.
+        sources, _ = _read_sources(load_corpus(corpus_dir), progress=False)
+        passages, _ = _chunk(sources, params)
+        texts = [embed_text(p, sources[p.source_id], params) for p in passages]
+        started = time.perf_counter()
+        embedder.model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True, show_progress_bar=True)
+        plain_seconds = time.perf_counter() - started
+
+        full = build_index(corpus_dir, index_dir, embedder, params=params, progress=True)
+        print(full.summary())
+
+        unchanged = [build_index(corpus_dir, index_dir, embedder, params=params).seconds for _ in range(args.repeat)]
+        forced = [
+            build_index(corpus_dir, index_dir, embedder, params=params, force=True).seconds for _ in range(args.repeat)
+        ]
+
+        # Change one file of the first subset: its answer gains a sentence, the rest stays.
+        folder = corpus_dir / subsets[0].lower()
+        target = folder if folder.is_dir() else corpus_dir / subsets[0]
+        victim = sorted(target.rglob("*.xml"))[0]
+        text = victim.read_text(encoding="utf-8")
+        victim.write_text(text.replace("</Answer>", " This sentence was added for the benchmark.</Answer>", 1))
+        vet_source(corpus_dir, subsets[0].lower(), note="benchmark edit")
+        changed = build_index(corpus_dir, index_dir, embedder, params=params)
+        shutil.rmtree(index_dir, ignore_errors=True)
+
+    build_rate = full.passages / full.seconds
+    plain_rate = len(texts) / plain_seconds
+    results.update(
+        {
+            "passages": full.passages,
+            "sources": full.sources,
+            "plain_encode_seconds": round(plain_seconds, 1),
+            "plain_encode_passages_per_s": round(plain_rate, 1),
+            "full_build_seconds": round(full.seconds, 1),
+            "full_build_passages_per_s": round(build_rate, 1),
+            "build_vs_plain_ratio": round(build_rate / plain_rate, 3),
+            "unchanged_rebuild_seconds_median": round(statistics.median(unchanged), 2),
+            "unchanged_rebuild_share_of_full": round(statistics.median(unchanged) / full.seconds, 4),
+            "forced_cached_rebuild_seconds_median": round(statistics.median(forced), 2),
+            "forced_cached_rebuild_share_of_full": round(statistics.median(forced) / full.seconds, 4),
+            "one_file_change_seconds": round(changed.seconds, 2),
+            "one_file_change_embedded": changed.embedded,
+            "peak_rss_mb": round(peak_rss_mb()),
+        }
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

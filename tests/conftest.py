@@ -180,3 +180,21 @@ def real_seed_index(tmp_path_factory, real_embedder) -> Path:
     shutil.copytree(SEEDS_CORPUS, root / "corpus")
     build_index(root / "corpus", root / "index", real_embedder)
     return root / "index"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    from browser_utils import CHROMIUM, launch_browser
+
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (required when CI=true)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_browser(p)
+        yield chromium
+        chromium.close()

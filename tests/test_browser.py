@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_utils import CHROMIUM, ask, free_port, launch_browser, open_chat, take_screenshot
+from browser_utils import ask, free_port, open_chat, take_screenshot
 from conftest import FakeAssistant
 
 from medquote.feedback import read_feedback
@@ -33,21 +33,6 @@ def server(tmp_path_factory):
     url = launch(demo, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
     yield url, feedback
     demo.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message} (required when CI=true)")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch_browser(p)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -109,7 +109,8 @@ def test_a_valid_dataset_loads(tmp_path):
 
 
 def test_missing_folder_and_files_are_named(tmp_path):
-    with pytest.raises(DatasetError, match=r"nowhere: no such folder.*corpus\.jsonl, queries\.jsonl and qrels/test\.tsv"):
+    layout = r"corpus\.jsonl, queries\.jsonl and qrels/test\.tsv"
+    with pytest.raises(DatasetError, match=r"nowhere: no such folder.*" + layout):
         load_beir(tmp_path / "nowhere")
     root = _dataset(tmp_path / "ds")
     (root / "qrels" / "test.tsv").unlink()
@@ -365,7 +366,7 @@ def test_abstention_curve_sweeps_thresholds_without_changing_the_assistant(tmp_p
 
     result = evaluate(SEED_EVAL, ["bm25"], embedder=fake_embedder, cache_dir=tmp_path / "cache", topic=TOPIC)
     assistant = Assistant(result.index, fake_embedder)
-    answerable = [(text, set(result.dataset.qrels[qid])) for qid, text in result.dataset.queries]
+    answerable = [(text, result.dataset.relevant(qid)) for qid, text in result.dataset.queries]
     unanswerable = read_questions(SEED_UNANSWERABLE)
     rows = abstention_curve(assistant, answerable, unanswerable, [0.0, 0.2, 0.5, 1.01])
     assert assistant.threshold == 0.42

@@ -60,6 +60,10 @@ class BeirDataset:
     def corpus_path(self) -> Path:
         return self.directory / CORPUS
 
+    def relevant(self, query_id: str) -> set[str]:
+        """The documents judged relevant (score > 0) to a query."""
+        return {doc for doc, score in self.qrels.get(query_id, {}).items() if score > 0}
+
     def limited(self, limit: int | None) -> BeirDataset:
         """The same dataset with only its first ``limit`` queries."""
         if limit is None or limit >= len(self.queries):

@@ -325,6 +325,6 @@ def evaluate(
         from medquote.answer import Assistant
 
         assistant = Assistant(index, embedder)
-        answerable = [(text, {d for d, s in dataset.qrels[qid].items() if s > 0}) for qid, text in dataset.queries]
+        answerable = [(text, dataset.relevant(qid)) for qid, text in dataset.queries]
         [abstention] = abstention_curve(assistant, answerable, unanswerable, [assistant.threshold], progress=progress)
     return Evaluation(dataset, index, report, k, runs, abstention)

@@ -1,7 +1,7 @@
 """Which sentence of a quoted passage answers the question: the one to highlight.
 
 Lexical, and cheap enough for every answer: question terms weighted by how rare they are in the index,
-plus a bonus for a sentence of the expected answer type (a duration for "how long", a cause for "why").
+with sentences of the expected answer type (a duration for "how long", a cause for "why") first.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ _ANSWER_TYPES = (
     (re.compile(r"\bhow (?:much|many)\b|\bdos(?:e|age)\b", re.I), re.compile(_AMOUNT, re.I), ("much", "mani")),
     (re.compile(r"\bwhy\b|\bwhat causes\b", re.I), re.compile(_CAUSE, re.I), ()),
 )
-_TYPE_BONUS = 2.0
 # Words that shape a question rather than say what it is about.
 _QUESTION_WORDS = frozenset(tokenize("how what why when where who which whom whose can could does should would"))
 
@@ -53,11 +52,13 @@ def highlight_span(
         if cue.search(question):
             expected.append(answer)
             wanted.difference_update(redundant)
-    best, best_score = (0, len(passage)), -1.0
+    best, best_score = (0, len(passage)), (-1, -1.0)
     for start, end in sentence_spans(passage):
         sentence = passage[start:end]
-        score = sum(idf(term) for term in wanted.intersection(tokenize(sentence)))
-        score += _TYPE_BONUS * sum(1 for pattern in expected if pattern.search(sentence))
+        matched = wanted.intersection(tokenize(sentence))
+        # The expected kind of answer outranks word overlap, if the sentence is on the question's topic.
+        typed = sum(1 for pattern in expected if pattern.search(sentence)) if matched else 0
+        score = (typed, sum(idf(term) for term in matched))
         if score > best_score:
             best, best_score = (start, end), score
     return best

@@ -1,0 +1,223 @@
+"""Retrieval evaluation: every retriever on the seed set and on a MedQuAD sample, plus the abstention sweep.
+
+    .venv/bin/python benchmarks/eval.py                  # both (MedQuAD: 2000 questions vs all answers)
+    .venv/bin/python benchmarks/eval.py --skip-medquad   # the seed set only (seconds)
+
+The first MedQuAD run embeds every answer passage (tens of thousands: long on 2 CPU cores, so run it
+with nohup and a log); the index and its embedding cache stay in ``--cache`` and later runs reuse them.
+Writes benchmarks/results/eval_seed.json, benchmarks/results/eval_medquad.json and the "Retrieval
+evaluation" section of benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+README = ROOT / "benchmarks" / "README.md"
+BEGIN, END = "<!-- retrieval-evaluation:begin -->", "<!-- retrieval-evaluation:end -->"
+THRESHOLDS = (0.30, 0.35, 0.40, 0.42, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70)
+# Off-topic lines of the seed unanswerable set: unanswerable from MedQuAD too (the rest name diseases).
+OFF_TOPIC = slice(12, 19)
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--medquad", type=Path, default=ROOT.parent / "shared" / "data" / "medquad")
+    parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "medquote-eval")
+    parser.add_argument("--sweep-questions", type=int, default=300, help="MedQuAD questions in the threshold sweep")
+    parser.add_argument("--skip-medquad", action="store_true")
+    args = parser.parse_args()
+
+    from medquote.embed import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    seed = run_seed(embedder, args.cache)
+    (RESULTS / "eval_seed.json").write_text(json.dumps(seed, indent=2) + "\n", encoding="utf-8")
+    medquad = None
+    if not args.skip_medquad:
+        medquad = run_medquad(embedder, args)
+        (RESULTS / "eval_medquad.json").write_text(json.dumps(medquad, indent=2) + "\n", encoding="utf-8")
+    elif (RESULTS / "eval_medquad.json").exists():
+        medquad = json.loads((RESULTS / "eval_medquad.json").read_text(encoding="utf-8"))
+    write_readme(seed, medquad)
+    print(f"Wrote {RESULTS}/ and the 'Retrieval evaluation' section of {README}")
+
+
+def _summary(result, seconds: float) -> dict:  # noqa: ANN001 - an Evaluation
+    return {
+        **result.to_dict(),
+        "documents": result.dataset.documents,
+        "passages": len(result.index.passages),
+        "model": result.index.model_name,
+        "index_version": result.index.version,
+        "embedded_passages": result.build.embedded,
+        "build_seconds": round(result.build.seconds, 1),
+        "total_seconds": round(seconds, 1),
+        "cpus": os.cpu_count(),
+        "date": dt.date.today().isoformat(),
+    }
+
+
+def _rows(rows) -> list[dict]:  # noqa: ANN001 - AbstentionRow list
+    from dataclasses import asdict
+
+    return [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(row).items()} for row in rows]
+
+
+def run_seed(embedder, cache: Path) -> dict:  # noqa: ANN001
+    from medquote.answer import Assistant
+    from medquote.beir import read_questions
+    from medquote.evaluate import ALL_RETRIEVERS, abstention_curve, evaluate
+    from medquote.sources import load_corpus
+
+    topic = load_corpus(ROOT / "corpus").topic
+    unanswerable = read_questions(ROOT / "tests" / "data" / "seed_unanswerable.txt")
+    started = time.perf_counter()
+    result = evaluate(
+        ROOT / "tests" / "data" / "seed_eval", ALL_RETRIEVERS, embedder=embedder, cache_dir=cache, topic=topic,
+        unanswerable=unanswerable, progress=True,
+    )  # fmt: skip
+    summary = _summary(result, time.perf_counter() - started)
+    answerable = [(text, result.dataset.relevant(q)) for q, text in result.dataset.queries]
+    rows = abstention_curve(Assistant(result.index, embedder), answerable, unanswerable, THRESHOLDS, progress=True)
+    summary["topic"] = topic
+    summary["threshold_sweep"] = _rows(rows)
+    return summary
+
+
+def run_medquad(embedder, args: argparse.Namespace) -> dict:  # noqa: ANN001
+    from medquote.answer import Assistant
+    from medquote.beir import medquad_to_beir, read_questions
+    from medquote.evaluate import ALL_RETRIEVERS, abstention_curve, evaluate
+
+    name = f"medquad-q{args.sample}-s{args.seed}"
+    dataset = args.cache / "datasets" / name
+    conversion = medquad_to_beir(args.medquad, dataset, sample=args.sample, seed=args.seed, progress=True)
+    print(conversion.summary(), flush=True)
+    started = time.perf_counter()
+    result = evaluate(dataset, ALL_RETRIEVERS, embedder=embedder, cache_dir=args.cache, progress=True)
+    summary = _summary(result, time.perf_counter() - started)
+    summary["sample"] = {"questions": args.sample, "seed": args.seed, "corpus": "all answers"}
+    summary["skipped_pairs"] = conversion.skipped
+    print(json.dumps(summary), flush=True)
+    queries = result.dataset.queries[: args.sweep_questions]
+    answerable = [(text, result.dataset.relevant(q)) for q, text in queries]
+    off_topic = read_questions(ROOT / "tests" / "data" / "seed_unanswerable.txt")[OFF_TOPIC]
+    rows = abstention_curve(Assistant(result.index, embedder), answerable, off_topic, THRESHOLDS, progress=True)
+    summary["threshold_sweep"] = _rows(rows)
+    summary["threshold_sweep_note"] = (
+        f"first {len(queries)} sampled questions as answerable; the {len(off_topic)} off-topic questions of "
+        "tests/data/seed_unanswerable.txt as unanswerable"
+    )
+    return summary
+
+
+def _table(summary: dict) -> str:
+    from medquote.evaluate import metric_names
+
+    names = metric_names()
+    header = ["retriever", *names, "p50 ms", "p95 ms"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for retriever, metrics in summary["retrievers"].items():
+        cells = [f"{metrics[m]:.3f}" for m in names]
+        cells += [_ms(metrics["latency_p50_ms"]), _ms(metrics["latency_p95_ms"])]
+        lines.append("| " + " | ".join([retriever, *cells]) + " |")
+    return "\n".join(lines)
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
+def _sweep(rows: list[dict], current: float) -> str:
+    def pct(value: float | None) -> str:
+        return "–" if value is None else f"{value:.0%}"
+
+    lines = [
+        "| threshold | answered (answerable) | answered with a relevant quote | abstained (unanswerable) | precision |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        mark = " (current)" if abs(row["threshold"] - current) < 1e-9 else ""
+        lines.append(
+            f"| {row['threshold']:.2f}{mark} | {pct(row['answered_share'])} | {pct(row['correct_share'])} | "
+            f"{pct(row['abstained_share'])} | {pct(row['precision'])} |"
+        )
+    return "\n".join(lines)
+
+
+def write_readme(seed: dict, medquad: dict | None) -> None:
+    from medquote.answer import DEFAULT_THRESHOLD
+
+    a = seed["abstention"]
+    parts = [
+        BEGIN,
+        "## Retrieval evaluation",
+        "",
+        "`.venv/bin/python benchmarks/eval.py` (results in `benchmarks/results/eval_*.json`). Each dataset is "
+        "indexed through the same build pipeline as `medquote build` (its `corpus.jsonl` registered as a vetted "
+        "source in a cache folder); every judged query goes through each retriever; a document scores its best "
+        "passage (a passage stored once but held by several documents counts for each), ties by doc id as "
+        "trec_eval orders them; metrics from ir_measures (trec_eval definitions: nDCG with the graded score as "
+        "gain, the others count score ≥ 1 as relevant). `hybrid` and `default` are the same retriever today; "
+        "their candidates are the top 100 passages of each side, which caps Recall@100. Latency is one query's "
+        "retrieval including its embedding, on a shared 2-core machine: compare retrievers, not runs.",
+        "",
+        f"### Seed set ({seed['queries']} questions, {seed['documents']} paragraphs of the two Klonopin articles)",
+        "",
+        '`medquote eval tests/data/seed_eval --retriever all --topic "Klonopin clonazepam" --unanswerable '
+        'tests/data/seed_unanswerable.txt`: 30 hand-written consumer questions (typos, "clonazepam" for '
+        '"Klonopin", "this medicine") judged 2 = answers it, 1 = partly.',
+        "",
+        _table(seed),
+        "",
+        f"Abstention with the default assistant (threshold {a['threshold']}): answered {a['answered_share']:.0%} "
+        f"of the {a['answerable']} answerable questions, abstained on {a['abstained_share']:.0%} of the "
+        f"{a['unanswerable']} unanswerable ones (`tests/data/seed_unanswerable.txt`: other drugs and diseases, "
+        "off-topic questions, Klonopin facts the articles lack). Threshold sweep "
+        "(`medquote.evaluate.abstention_curve`):",
+        "",
+        _sweep(seed["threshold_sweep"], DEFAULT_THRESHOLD),
+        "",
+    ]
+    if medquad is not None:
+        sample = medquad["sample"]
+        parts += [
+            f"### MedQuAD ({medquad['queries']} questions against all {medquad['documents']} answers)",
+            "",
+            f"`medquote medquad-to-beir ../shared/data/medquad OUT --sample {sample['questions']} --seed "
+            f"{sample['seed']}`, then `medquote eval OUT --retriever all`: each question is judged on its own "
+            f"answer only (the question text is not in the corpus), so an identical answer filed under another "
+            f"question counts as a miss. {medquad['passages']} passages; the first build embedded "
+            f"{medquad['embedded_passages']} of them in {medquad['build_seconds']:.0f} s.",
+            "",
+            _table(medquad),
+            "",
+            f"Threshold sweep ({medquad['threshold_sweep_note']}):",
+            "",
+            _sweep(medquad["threshold_sweep"], DEFAULT_THRESHOLD),
+            "",
+        ]
+    parts.append(END)
+    section = "\n".join(parts)
+    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    README.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

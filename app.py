@@ -36,11 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     """Load the index and serve until interrupted. Returns the exit code."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        from medquote.answer import Assistant
-    except ImportError as exc:  # the answering module is not part of this checkout yet
-        print(f"medquote: cannot load the assistant ({exc}).", file=sys.stderr)
-        return 1
+    from medquote.answer import Assistant
+
     try:
         assistant = Assistant.from_index(args.index, model=args.model)
     except MedquoteError as exc:

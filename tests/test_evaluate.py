@@ -410,3 +410,11 @@ def test_medquad_sample_does_not_regress_below_the_recorded_baseline(tmp_path, r
     assert len(result.dataset.queries) == sample["questions"]
     measured = result.runs["default"].metrics["nDCG@10"]
     assert measured >= baseline["default"]["nDCG@10"] - 0.02, (measured, baseline["default"]["nDCG@10"])
+
+
+def test_the_cli_offers_every_retriever():
+    from medquote.evaluate import ALL_RETRIEVERS
+    from medquote.evaluate_cli import RETRIEVER_CHOICES
+    from medquote.retrieve import RETRIEVERS
+
+    assert RETRIEVER_CHOICES == (*RETRIEVERS, "all") and ALL_RETRIEVERS == RETRIEVERS

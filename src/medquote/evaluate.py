@@ -40,12 +40,18 @@ def metric_names(k: int = 10) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+# Our metric names → ir_measures' measure names.
+_LIBRARY_NAMES = {"nDCG": "nDCG", "MRR": "RR", "MAP": "AP", "Recall": "R", "P": "P"}
+
+
 def _measures(k: int) -> dict[str, Any]:
     import ir_measures
 
-    library = {"nDCG": "nDCG", "MRR": "RR", "MAP": "AP", "Recall": "R", "P": "P"}
-    return {name: ir_measures.parse_measure(library[name.split("@")[0]] + "@" + name.split("@")[1])
-            for name in metric_names(k)}  # fmt: skip
+    measures = {}
+    for name in metric_names(k):
+        family, cutoff = name.split("@")
+        measures[name] = ir_measures.parse_measure(f"{_LIBRARY_NAMES[family]}@{cutoff}")
+    return measures
 
 
 def compute_metrics(

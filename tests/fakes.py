@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,7 +19,7 @@ class FakeEmbedder:
     """
 
     def __init__(
-        self, dimension: int = 1024, *, name: str = "fake-keywords-1024", delay: float = 0.0
+        self, dimension: int = 8192, *, name: str = "fake-keywords-8192", delay: float = 0.0
     ) -> None:
         self._dimension = dimension
         self._name = name
@@ -47,7 +48,4 @@ class FakeEmbedder:
 
 def _slot(term: str, dimension: int) -> int:
     # Python's hash() is salted per process; this must agree across processes (the SIGKILL test).
-    value = 0
-    for char in term:
-        value = (value * 131 + ord(char)) % 1_000_003
-    return value % dimension
+    return zlib.crc32(term.encode()) % dimension

@@ -120,7 +120,7 @@ def test_loading_refuses_a_mismatched_or_damaged_index(seed_corpus, tmp_path, fa
         load_index(tmp_path / "nothing")
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
     with pytest.raises(
-        IndexMismatchError, match="built with model fake-keywords-1024 .* `medquote build --model PATH`"
+        IndexMismatchError, match="built with model fake-keywords-8192 .* `medquote build --model PATH`"
     ):
         load_index(tmp_path / "index", model_name="another-model")
     build = current_build(tmp_path / "index")

@@ -37,6 +37,8 @@ class BuildParams:
     chunk: ChunkParams = field(default_factory=ChunkParams)
     # Prefix each passage's embedded text with its source title and section (the quote stays verbatim).
     embed_context: bool = True
+    # Also give BM25 the source title and section, so a passage that only says "it" still matches the name.
+    bm25_context: bool = True
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     # At or above this many passages the dense index is HNSW (approximate) instead of exact.
@@ -72,12 +74,15 @@ class BuildReport:
         )
 
 
-def embed_text(passage: Passage, source: Source, params: BuildParams) -> str:
-    """What the embedder sees for a passage: the quote, with its title and section for context."""
-    if not params.embed_context:
-        return passage.text
+def context_text(passage: Passage, source: Source) -> str:
+    """A passage with its source title and section in front (the quote itself stays verbatim)."""
     context = [part for part in (source.title, passage.section) if part]
     return ". ".join([*context, passage.text]) if context else passage.text
+
+
+def embed_text(passage: Passage, source: Source, params: BuildParams) -> str:
+    """What the embedder sees for a passage."""
+    return context_text(passage, source) if params.embed_context else passage.text
 
 
 def fingerprint(corpus: Corpus, model_name: str, params: BuildParams) -> str:
@@ -254,7 +259,8 @@ def _publish(
         dense.add(vectors)
         faiss.write_index(dense, str(temporary / "dense.faiss"))
         bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b, method="lucene")
-        bm25.index([tokenize(p.text) or [""] for p in passages], show_progress=progress)
+        texts = [context_text(p, sources[p.source_id]) if params.bm25_context else p.text for p in passages]
+        bm25.index([tokenize(text) or [""] for text in texts], show_progress=progress)
         bm25.save(str(temporary / "bm25"))
         # The manifest goes last: a folder with a manifest is a complete build.
         (temporary / MANIFEST).write_text(

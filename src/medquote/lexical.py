@@ -10,7 +10,10 @@ from importlib import resources
 from bm25s.stopwords import STOPWORDS_EN
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_STOPWORDS = frozenset(STOPWORDS_EN)
+# Question words shape a question but say nothing about its topic; headings are full of them.
+_STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
+    "what what's whats how why when where who whom which whose can could does do did should would".split()
+)
 
 
 @cache

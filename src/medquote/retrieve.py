@@ -15,6 +15,7 @@ import numpy as np
 from medquote.embed import Embedder
 from medquote.index import Index
 from medquote.lexical import synonyms_in, tokenize
+from medquote.qtype import TypePrototypes, question_type
 from medquote.records import Hit
 
 RETRIEVERS = ("bm25", "dense", "hybrid", "default")
@@ -97,7 +98,8 @@ class DenseRetriever:
 
 
 class HybridRetriever:
-    """Dense and BM25 candidates, scored by a weighted sum of cosine and max-normalised BM25.
+    """Dense and BM25 candidates, scored by a weighted sum of cosine and max-normalised BM25, plus (with
+    ``type_weight``) how well each passage fits the kind of answer the question asks for.
 
     Plain reciprocal-rank fusion throws away how far apart scores are, and lost to dense alone on
     consumer wording in our measurements; a weighted sum keeps it (see benchmarks/README).
@@ -106,13 +108,26 @@ class HybridRetriever:
     name = "hybrid"
 
     def __init__(
-        self, index: Index, embedder: Embedder, *, dense_weight: float = 0.7, depth: int = 100
+        self,
+        index: Index,
+        embedder: Embedder,
+        *,
+        dense_weight: float = 0.7,
+        type_weight: float = 0.0,
+        depth: int = 100,
     ) -> None:
         self.index = index
         self.dense = DenseRetriever(index, embedder)
         self.bm25 = BM25Retriever(index)
         self.dense_weight = dense_weight
+        self.type_weight = type_weight
         self.depth = depth
+        self._prototypes: TypePrototypes | None = None
+
+    def prototypes(self) -> TypePrototypes:
+        if self._prototypes is None:
+            self._prototypes = TypePrototypes.embed(self.dense.embedder)
+        return self._prototypes
 
     def score(self, query: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Candidate rows, their fused scores, and their cosine similarities."""
@@ -123,10 +138,14 @@ class HybridRetriever:
         lexical_rows = np.argpartition(-lexical, min(self.depth, len(lexical) - 1))[: self.depth]
         lexical_rows = lexical_rows[lexical[lexical_rows] > 0]
         rows = np.unique(np.concatenate([dense_rows, lexical_rows]).astype(np.int64))
-        cosine = self.index.dense.reconstruct_batch(rows) @ vector
+        vectors = self.index.dense.reconstruct_batch(rows)
+        cosine = vectors @ vector
         top_lexical = float(lexical.max()) if lexical.size else 0.0
         normalised = lexical[rows] / top_lexical if top_lexical > 0 else np.zeros(len(rows), dtype=np.float32)
         fused = self.dense_weight * cosine + (1.0 - self.dense_weight) * normalised
+        qtype = question_type(query) if self.type_weight else None
+        if qtype is not None:
+            fused = fused + self.type_weight * self.prototypes().affinity(vectors, qtype)
         return rows, fused.astype(np.float32), cosine.astype(np.float32)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:

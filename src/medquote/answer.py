@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from medquote import safety
+from medquote.build import context_text
 from medquote.embed import Embedder, SentenceTransformerEmbedder
 from medquote.highlight import bm25_idf, highlight_span
 from medquote.index import Index, current_build, load_index
+from medquote.lexical import tokenize
 from medquote.records import Answer, Quote, Source, Status
 from medquote.retrieve import HybridRetriever, prepare_query
 
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.42
 # A further passage is quoted only if it is nearly as good as the best one.
 RELATIVE_FLOOR = 0.85
+# How many of the best passages must, between them, contain one of the question's own terms.
+COVERAGE_DEPTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +142,8 @@ class Assistant:
         order = np.argsort(-fused, kind="stable")
         best = float(fused[order[0]])
         terms = set(prepare_query(question, state.index.topic).terms)
+        if not covers(state.index, rows[order[:COVERAGE_DEPTH]], terms):
+            return ()
         quotes: list[Quote] = []
         for i in order:
             if len(quotes) == self.k or fused[i] < best * RELATIVE_FLOOR or cosine[i] < self.threshold:
@@ -179,3 +185,21 @@ class Assistant:
         self._state = _State.of(index, self.embedder)
         log.info("now answering from index %s", index.version)
 
+
+
+def covers(index: Index, rows: np.ndarray, terms: set[str]) -> bool:
+    """Whether the passages at ``rows`` contain at least one of the question's terms beyond the corpus topic.
+
+    A question about something the sources never mention ("which company makes Klonopin?") can still be
+    close in meaning to passages about the topic alone; requiring one of its own words (or a synonym)
+    in the passages that would be quoted is what tells the two apart. A question that is only about the
+    topic ("what is Klonopin?") has no such words and is not held to this.
+    """
+    specific = terms - set(tokenize(index.topic))
+    if not specific:
+        return True
+    for row in rows:
+        passage = index.passages[int(row)]
+        if specific.intersection(tokenize(context_text(passage, index.source_of(passage)))):
+            return True
+    return False

@@ -21,6 +21,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+import faiss  # noqa: E402
+
 from medquote.answer import Assistant  # noqa: E402
 from medquote.embed import SentenceTransformerEmbedder  # noqa: E402
 from medquote.index import load_index  # noqa: E402
@@ -79,7 +81,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/query.json"))
     args = parser.parse_args()
-    embedder = SentenceTransformerEmbedder()
+    embedder = SentenceTransformerEmbedder(threads=1)
+    faiss.omp_set_num_threads(1)  # as Assistant.from_index does for serving
     results = [measure(path, embedder, QUESTIONS, args.rounds) for path in args.index]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"cpus": os.cpu_count(), "results": results}, indent=2) + "\n", encoding="utf-8")

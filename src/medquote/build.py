@@ -24,6 +24,7 @@ from medquote.errors import ManifestError
 from medquote.index import BUILDS, FORMAT_VERSION, MANIFEST, POINTER, current_build, read_manifest
 from medquote.ingest import read_documents
 from medquote.lexical import tokenize
+from medquote.qtype import passage_features
 from medquote.records import Passage, Source
 from medquote.sources import Corpus, SourceEntry, check, load_corpus
 
@@ -98,9 +99,7 @@ def fingerprint(corpus: Corpus, model_name: str, params: BuildParams) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def is_up_to_date(
-    corpus_dir: Path, index_dir: Path, model_name: str, params: BuildParams = BuildParams()
-) -> bool:
+def is_up_to_date(corpus_dir: Path, index_dir: Path, model_name: str, params: BuildParams = BuildParams()) -> bool:
     manifest = read_manifest(index_dir)
     if manifest is None:
         return False
@@ -164,9 +163,7 @@ def build_index(
             "params": params.as_dict(),
             "topic": corpus.topic,
             "examples": list(corpus.examples),
-            "sources": {
-                e.id: {"file": e.file, "sha256": e.sha256, "title": e.title} for e in corpus.vetted()
-            },
+            "sources": {e.id: {"file": e.file, "sha256": e.sha256, "title": e.title} for e in corpus.vetted()},
             "counts": {"sources": len(sources), "passages": len(passages), "skipped_items": skipped},
             "also_in": {str(k): list(v) for k, v in also_in.items()},
         }
@@ -207,9 +204,7 @@ def _source(entry: SourceEntry, source_id: str, document, single: bool) -> Sourc
     )
 
 
-def _chunk(
-    sources: dict[str, Source], params: BuildParams
-) -> tuple[list[Passage], dict[int, tuple[str, ...]]]:
+def _chunk(sources: dict[str, Source], params: BuildParams) -> tuple[list[Passage], dict[int, tuple[str, ...]]]:
     """All passages, each distinct text stored once; ``also_in`` lists the other sources of a shared one."""
     passages: list[Passage] = []
     row_of: dict[str, int] = {}
@@ -262,10 +257,9 @@ def _publish(
         texts = [context_text(p, sources[p.source_id]) if params.bm25_context else p.text for p in passages]
         bm25.index([tokenize(text) or [""] for text in texts], show_progress=progress)
         bm25.save(str(temporary / "bm25"))
+        np.savez(temporary / "features.npz", **passage_features(passages))
         # The manifest goes last: a folder with a manifest is a complete build.
-        (temporary / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
-        )
+        (temporary / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         _fsync_tree(temporary)
         final = builds / version
         temporary.rename(final)

@@ -9,6 +9,7 @@ Layout of an index folder (``index/`` by default)::
         sources.jsonl        one Source per line, with its normalised text
         dense.faiss          normalised vectors, inner product (flat, or HNSW above a size)
         bm25/                the bm25s index
+        features.npz         per-passage question-type features (medquote.qtype.passage_features)
     cache/embeddings.sqlite  vectors by model and text hash, shared by all builds
 
 A build is written under ``builds/.tmp-*`` and becomes live only by the replace of ``CURRENT``, so a
@@ -30,11 +31,11 @@ from medquote.records import Passage, Source
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
-FILES = ("manifest.json", "passages.jsonl", "sources.jsonl", "dense.faiss", "bm25")
+FILES = ("manifest.json", "passages.jsonl", "sources.jsonl", "dense.faiss", "bm25", "features.npz")
 REBUILD_HINT = "run `medquote build` to rebuild it"
 
 
@@ -50,6 +51,8 @@ class Index:
     bm25: Any  # bm25s.BM25
     # Passage row -> other sources holding the identical passage (stored once).
     also_in: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # Per-passage arrays from medquote.qtype.passage_features.
+    features: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -112,9 +115,7 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
         raise IndexNotFoundError(f"{index_dir}: no index here; run `medquote build` to create it")
     missing = [name for name in FILES if not (build / name).exists()]
     if missing:
-        raise IndexMismatchError(
-            f"{build}: index is incomplete (missing {', '.join(missing)}); {REBUILD_HINT}"
-        )
+        raise IndexMismatchError(f"{build}: index is incomplete (missing {', '.join(missing)}); {REBUILD_HINT}")
     try:
         manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     except ValueError as exc:
@@ -138,10 +139,10 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
         dense = faiss.read_index(str(build / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(build / "bm25"))
         also_in = {int(k): tuple(v) for k, v in manifest.get("also_in", {}).items()}
+        with np.load(build / "features.npz") as arrays:
+            features = {name: arrays[name] for name in arrays.files}
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
-        raise IndexMismatchError(
-            f"{build}: index files are damaged ({type(exc).__name__}); {REBUILD_HINT}"
-        ) from exc
+        raise IndexMismatchError(f"{build}: index files are damaged ({type(exc).__name__}); {REBUILD_HINT}") from exc
     counts = manifest["counts"]
     if (
         len(passages) != counts["passages"]
@@ -149,9 +150,10 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
         or dense.d != manifest["model"]["dimension"]
         or len(sources) != counts["sources"]
         or any(p.source_id not in sources for p in passages)
+        or any(len(values) != len(passages) for values in features.values())
     ):
         raise IndexMismatchError(f"{build}: index files disagree with its manifest; {REBUILD_HINT}")
-    return Index(build, manifest, passages, sources, dense, bm25, also_in)
+    return Index(build, manifest, passages, sources, dense, bm25, also_in, features)
 
 
 def _lines(path: Path) -> list[str]:

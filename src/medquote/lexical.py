@@ -60,3 +60,13 @@ def synonyms_in(text: str) -> list[str]:
         if pattern.search(lowered):
             found.extend(o for o in others if o not in lowered and o not in found)
     return found
+
+
+def trigrams(words_: list[str]) -> frozenset[str]:
+    """Character trigrams of a set of words: overlap survives typos ("leukmia" ~ "leukemia")."""
+    text = f" {' '.join(sorted(set(words_)))} "
+    return frozenset(text[i : i + 3] for i in range(len(text) - 2))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -9,11 +9,13 @@ short prototype of that type relative to its mean similarity to all prototypes.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from medquote.embed import Embedder
+from medquote.records import Passage
 
 # (type, cue in the question, prototype of a passage answering it). Checked in order: specific first.
 _TYPES: tuple[tuple[str, str, str], ...] = (
@@ -30,7 +32,7 @@ _TYPES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "inheritance",
-        r"\binherit(ed|ance)?\b|\bhereditary\b|\brun(s)? in (the )?famil(y|ies)\b|\bpass(ed)? (it )?(down|on) to\b",
+        r"\binherit(ed|ance)?\b|\bhereditary\W*$|\brun(s)? in (the )?famil(y|ies)\b|\bpass(ed)? (it )?(down|on) to\b",
         "This condition is inherited in an autosomal dominant pattern; one copy of the altered gene is enough.",
     ),
     (
@@ -99,6 +101,38 @@ _TYPES: tuple[tuple[str, str, str], ...] = (
 TYPE_NAMES = tuple(name for name, _, _ in _TYPES)
 _CUES = tuple((name, re.compile(cue, re.IGNORECASE)) for name, cue, _ in _TYPES)
 
+# What a passage answering each type tends to say (checked on the passage text, not the question).
+_ANSWER_CUES = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in {
+        "side_effects": r"\bside effects?\b",
+        "genetic_changes": r"\bmutations?\b|\bgenes?\b",
+        "inheritance": r"\binherit|\bautosomal\b|\bx-linked\b",
+        "frequency": r"\baffects? (about |an estimated |approximately |fewer than |more than )?\d|\bprevalence\b"
+        r"|\bincidence\b|\b\d[\d,]* (people|individuals|newborns|births|children|adults)\b|\bestimated\b",
+        "susceptibility": r"\brisk\b",
+        "prevention": r"\bprevent",
+        "exams": r"\bdiagnos|\btests?\b|\bexam",
+        "stages": r"\bstages?\b",
+        "complications": r"\bcomplications?\b",
+        "research": r"\bresearch|\bclinical trials?\b|\bstudies\b",
+        "outlook": r"\bprognosis\b|\boutlook\b|\blife expectancy\b|\bsurviv",
+        "treatment": r"\btreat|\btherap|\bmanag|\bsurgery\b",
+        "causes": r"\bcaused by\b|\bcauses?\b|\bresults? from\b|\bdue to\b",
+        "symptoms": r"\bsymptoms?\b|\bsigns?\b",
+        "information": r"\b(is|are) (an? |the )?\w*\s*"
+        r"(disorder|disease|condition|syndrome|cancer|type|group|infection)\b",
+    }.items()
+}
+# A passage that opens by asking a question ("How might X be treated? Treatment is ...") says its type.
+_LEADING_QUESTION = re.compile(r"^[^.?!]{5,200}\?")
+# Words that phrase a question's type rather than name its subject ("what are the symptoms of").
+TEMPLATE_WORDS = frozenset(
+    "what whats is are the of for to how do does i my me a an can be who at risk symptoms treatments treatment "
+    "causes cause diagnose diagnosed inherited many people affected by genetic changes related outlook prevent "
+    "research or clinical trials being done stages complications signs side effects about tell".split()
+)
+
 
 def question_type(question: str) -> str | None:
     """The kind of answer ``question`` asks for, or None when its wording does not say."""
@@ -122,3 +156,40 @@ class TypePrototypes:
         """How much more each passage resembles ``qtype``'s prototype than the average prototype."""
         similarity = passage_vectors @ self.vectors.T
         return similarity[:, TYPE_NAMES.index(qtype)] - similarity.mean(axis=1)
+
+
+def answers_type(text: str, qtype: str, *, words: int = 0) -> bool:
+    """Whether ``text`` (or its first ``words`` words) has the wording of an answer of type ``qtype``."""
+    if words:
+        text = " ".join(text.split()[:words])
+    return bool(_ANSWER_CUES[qtype].search(text))
+
+
+def stated_type(text: str, section: str | None) -> str | None:
+    """The type a passage declares: its section heading's, or that of a question it opens with."""
+    if section:
+        return question_type(section)
+    leading = _LEADING_QUESTION.match(text)
+    return question_type(leading.group(0)) if leading else None
+
+
+def passage_features(passages: Sequence[Passage]) -> dict[str, np.ndarray]:
+    """What each passage says about its type, computed once at build time.
+
+    ``stated``: index into TYPE_NAMES of the passage's declared type, -1 for none; ``cues`` and
+    ``lead_cues``: bit i set when the passage (or its first 25 words) has the wording of type i.
+    """
+    stated = np.full(len(passages), -1, dtype=np.int8)
+    cues = np.zeros(len(passages), dtype=np.uint32)
+    lead_cues = np.zeros(len(passages), dtype=np.uint32)
+    for row, passage in enumerate(passages):
+        declared = stated_type(passage.text, passage.section)
+        if declared is not None:
+            stated[row] = TYPE_NAMES.index(declared)
+        lead = " ".join(passage.text.split()[:25])
+        for bit, name in enumerate(TYPE_NAMES):
+            if _ANSWER_CUES[name].search(passage.text):
+                cues[row] |= 1 << bit
+                if _ANSWER_CUES[name].search(lead):
+                    lead_cues[row] |= 1 << bit
+    return {"stated": stated, "cues": cues, "lead_cues": lead_cues}

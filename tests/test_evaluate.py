@@ -221,7 +221,12 @@ def test_medquad_sampling_is_deterministic_per_seed(tmp_path):
     assert sample("b", 7) == (first, 19)
     assert sample("c", 8)[0] != first
     sampled, documents = sample("d", 7, corpus=True)
-    assert sampled == first and documents == 5
+    # The sample's corpus: every answer from the MedQuAD files the sampled questions come from.
+    files = {qid.rsplit("/", 1)[0] for qid in first}
+    everything = [d["_id"] for d in _jsonl(tmp_path / "a" / "corpus.jsonl")]
+    expected = [i for i in everything if i.removesuffix("-answer").rsplit("/", 1)[0] in files]
+    assert sampled == first and documents == len(expected)
+    assert [d["_id"] for d in _jsonl(tmp_path / "d" / "corpus.jsonl")] == expected
 
 
 def test_medquad_to_beir_command_prints_a_summary(tmp_path, capsys):

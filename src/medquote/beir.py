@@ -227,7 +227,9 @@ def medquad_to_beir(
 
     The question text never enters the corpus (that would make retrieval trivial). ``sample`` keeps a
     deterministic ``random.Random(seed)`` sample of questions; the corpus stays every answer unless
-    ``sample_corpus``.
+    ``sample_corpus``, which keeps the answers of the sampled questions' MedQuAD documents: every
+    answer about the same topics (symptoms, causes, treatment, …), so the sample stays as hard to rank
+    as the full set for the questions it has.
     """
     from medquote.ingest import read_documents
 
@@ -244,7 +246,10 @@ def medquad_to_beir(
             raise DatasetError(f"--sample {sample}: give a positive number of questions")
         picked = sorted(random.Random(seed).sample(range(len(pairs)), min(sample, len(pairs))))
         chosen = [pairs[i] for i in picked]
-    corpus = chosen if sample_corpus else pairs
+    corpus = pairs
+    if sample_corpus:
+        files = {_document_of(d) for d in chosen}
+        corpus = [d for d in pairs if _document_of(d) in files]
     out.mkdir(parents=True, exist_ok=True)
     (out / "qrels").mkdir(exist_ok=True)
     _write_lines(
@@ -260,6 +265,11 @@ def medquad_to_beir(
     _write_lines(out / QUERIES, (json.dumps({"_id": d.key, "text": d.section}, ensure_ascii=False) for d in chosen))
     _write_lines(out / QRELS, ["query-id\tcorpus-id\tscore", *(f"{d.key}\t{answer_id(d.key)}\t1" for d in chosen)])
     return MedquadConversion(out, len(corpus), len(chosen), skipped)
+
+
+def _document_of(document) -> str:  # noqa: ANN001 - an ingest.Document
+    meta = dict(document.meta)
+    return meta.get("medquad_file") or meta.get("document_id") or document.key
 
 
 def _write_lines(path: Path, lines) -> None:  # noqa: ANN001 - any iterable of str

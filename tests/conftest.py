@@ -198,3 +198,22 @@ def browser():
         chromium = launch_browser(p)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def medquad_sample(tmp_path_factory, real_embedder):
+    """(dataset folder, evaluation cache) of the fixed MedQuAD sample in tests/data/medquad_baseline.json.
+
+    The sample's index is built once per session in the cache and shared by the tests that need it.
+    """
+    import json
+
+    from medquote.beir import medquad_to_beir
+
+    medquad = require_data(MEDQUAD_DIR, "MedQuAD")
+    sample = json.loads((REPO_ROOT / "tests" / "data" / "medquad_baseline.json").read_text(encoding="utf-8"))["sample"]
+    root = tmp_path_factory.mktemp("medquad-sample")
+    medquad_to_beir(
+        medquad, root / "dataset", sample=sample["questions"], seed=sample["seed"], sample_corpus=sample["sample_corpus"]
+    )
+    return root / "dataset", root / "cache"

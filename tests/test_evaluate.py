@@ -389,13 +389,6 @@ def test_abstention_curve_sweeps_thresholds_without_changing_the_assistant(tmp_p
 # --- with the real model ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def real_embedder():
-    from medquote.embed import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
-
-
 @pytest.mark.slow
 def test_default_retriever_is_at_least_as_good_as_dense_on_the_seed_set(tmp_path, real_embedder):
     result = evaluate(
@@ -406,13 +399,11 @@ def test_default_retriever_is_at_least_as_good_as_dense_on_the_seed_set(tmp_path
 
 
 @pytest.mark.slow
-def test_medquad_sample_does_not_regress_below_the_recorded_baseline(tmp_path, real_embedder, medquad_dir):
+def test_medquad_sample_does_not_regress_below_the_recorded_baseline(medquad_sample, real_embedder):
     baseline = json.loads(MEDQUAD_BASELINE.read_text(encoding="utf-8"))
-    sample = baseline["sample"]
-    medquad_to_beir(medquad_dir, tmp_path / "medquad", sample=sample["questions"], seed=sample["seed"],
-                    sample_corpus=sample["sample_corpus"])  # fmt: skip
-    result = evaluate(tmp_path / "medquad", ["default"], embedder=real_embedder, cache_dir=tmp_path / "cache")
-    assert len(result.dataset.queries) == sample["questions"]
+    dataset, cache = medquad_sample
+    result = evaluate(dataset, ["default"], embedder=real_embedder, cache_dir=cache)
+    assert len(result.dataset.queries) == baseline["sample"]["questions"]
     measured = result.runs["default"].metrics["nDCG@10"]
     assert measured >= baseline["default"]["nDCG@10"] - 0.02, (measured, baseline["default"]["nDCG@10"])
 

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # Cosine similarity (question vs. passage, all-MiniLM-L6-v2) below which nothing in the index is taken
 # to answer the question. Calibrated on labelled answerable / unanswerable questions for the seed
 # corpus and for MedQuAD: see benchmarks/README.md and tests/test_abstention.py.
-DEFAULT_THRESHOLD = 0.42
+DEFAULT_THRESHOLD = 0.55
 # A further passage is quoted only if it is nearly as good as the best one.
 RELATIVE_FLOOR = 0.85
 # How many of the best passages must, between them, contain one of the question's own terms.

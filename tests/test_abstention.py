@@ -1,0 +1,41 @@
+"""Abstention, calibrated: answerable questions are answered, unanswerable ones get "not found".
+
+Runs the shipped threshold on labelled sets for the small default corpus and for a MedQuAD sample;
+benchmarks/README.md has the threshold sweeps these expectations come from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from medquote.answer import DEFAULT_THRESHOLD, Assistant
+from medquote.beir import load_beir, prepare_index, read_questions
+from medquote.evaluate import abstention_curve
+from medquote.index import load_index
+
+pytestmark = pytest.mark.slow
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_default_corpus(real_seed_index, real_embedder):
+    assistant = Assistant(load_index(real_seed_index), real_embedder)
+    answerable = [text for _, text in load_beir(DATA / "seed_eval").queries]
+    unanswerable = read_questions(DATA / "seed_unanswerable.txt")
+    (row,) = abstention_curve(assistant, answerable, unanswerable, [DEFAULT_THRESHOLD])
+    assert row.answered_share >= 0.95, row
+    assert row.abstained_share >= 0.85, row
+
+
+def test_medquad_sample(medquad_sample, real_embedder):
+    dataset_dir, cache = medquad_sample
+    dataset = load_beir(dataset_dir)
+    index, _ = prepare_index(dataset, real_embedder, cache_dir=cache)
+    answerable = [(text, dataset.relevant(qid)) for qid, text in dataset.queries]
+    unanswerable = read_questions(DATA / "medquad_unanswerable.txt")
+    (row,) = abstention_curve(Assistant(index, real_embedder), answerable, unanswerable, [DEFAULT_THRESHOLD])
+    assert row.answered_share >= 0.95, row
+    assert row.correct_share >= 0.90, row  # answered with the right answer among the quotes
+    assert row.abstained_share >= 0.85, row

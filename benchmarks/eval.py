@@ -23,8 +23,6 @@ RESULTS = ROOT / "benchmarks" / "results"
 README = ROOT / "benchmarks" / "README.md"
 BEGIN, END = "<!-- retrieval-evaluation:begin -->", "<!-- retrieval-evaluation:end -->"
 THRESHOLDS = (0.30, 0.35, 0.40, 0.42, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70)
-# Off-topic lines of the seed unanswerable set: unanswerable from MedQuAD too (the rest name diseases).
-OFF_TOPIC = slice(12, 19)
 
 
 def main() -> None:
@@ -118,14 +116,40 @@ def run_medquad(embedder, args: argparse.Namespace) -> dict:  # noqa: ANN001
     print(json.dumps(summary), flush=True)
     queries = result.dataset.queries[: args.sweep_questions]
     answerable = [(text, result.dataset.relevant(q)) for q, text in queries]
-    off_topic = read_questions(ROOT / "tests" / "data" / "seed_unanswerable.txt")[OFF_TOPIC]
-    rows = abstention_curve(Assistant(result.index, embedder), answerable, off_topic, THRESHOLDS, progress=True)
+    unanswerable = read_questions(ROOT / "tests" / "data" / "medquad_unanswerable.txt")
+    rows = abstention_curve(Assistant(result.index, embedder), answerable, unanswerable, THRESHOLDS, progress=True)
     summary["threshold_sweep"] = _rows(rows)
     summary["threshold_sweep_note"] = (
-        f"first {len(queries)} sampled questions as answerable; the {len(off_topic)} off-topic questions of "
-        "tests/data/seed_unanswerable.txt as unanswerable"
+        f"first {len(queries)} sampled questions as answerable; the {len(unanswerable)} questions of "
+        "tests/data/medquad_unanswerable.txt (medicine-specific facts MedQuAD's removed drug pages held, "
+        "everyday and off-topic questions) as unanswerable"
     )
+    summary["noisy"] = run_noisy(embedder, dataset, args)
     return summary
+
+
+def run_noisy(embedder, dataset: Path, args: argparse.Namespace) -> dict:  # noqa: ANN001
+    """The same questions rewritten the way people type them (benchmarks/noisy_queries.py)."""
+    import sys
+
+    from medquote.evaluate import ALL_RETRIEVERS, evaluate
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import random
+
+    from noisy_queries import noisy
+
+    target = args.cache / "datasets" / f"{dataset.name}-noisy"
+    (target / "qrels").mkdir(parents=True, exist_ok=True)
+    (target / "corpus.jsonl").write_bytes((dataset / "corpus.jsonl").read_bytes())
+    (target / "qrels" / "test.tsv").write_bytes((dataset / "qrels" / "test.tsv").read_bytes())
+    rng = random.Random(5)
+    lines = (dataset / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+    rewritten = [json.dumps({**json.loads(line), "text": noisy(json.loads(line)["text"], rng)}) for line in lines]
+    (target / "queries.jsonl").write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    result = evaluate(target, ALL_RETRIEVERS, embedder=embedder, cache_dir=args.cache, progress=True)
+    examples = [json.loads(line)["text"] for line in rewritten[:5]]
+    return {"retrievers": result.to_dict()["retrievers"], "examples": examples}
 
 
 def _table(summary: dict) -> str:
@@ -186,8 +210,10 @@ def write_readme(seed: dict, medquad: dict | None) -> None:
         "passage (a passage stored once but held by several documents counts for each), ties by doc id as "
         "trec_eval orders them; metrics from ir_measures (trec_eval definitions: nDCG with the graded score as "
         "gain, the others count score ≥ 1 as relevant). `default` is what `medquote ask` uses"
-        f"{_same_as_hybrid(seed, medquad)}; hybrid candidates are the top 100 passages of each side, which caps "
-        "Recall@100. Latency is one query's retrieval including its embedding, on a shared 2-core machine: while "
+        f"{_same_as_hybrid(seed, medquad)}: the weighted fusion of `hybrid` (0.7 × cosine + 0.3 × max-normalised "
+        "BM25) plus the question-type, source-title and opening-passage features of `medquote.retrieve.Weights`, "
+        "whose weights were chosen on a MedQuAD dev split disjoint from this sample (`benchmarks/tune_retrieval.py`"
+        "). Candidates are the top 200 passages of each side, which caps Recall@100. Latency is one query's retrieval including its embedding, on a shared 2-core machine: while "
         "another process keeps a core busy, torch's two threads wait on each other and one question's embedding "
         "takes ~500 ms instead of ~11 ms (~11 ms with one thread), so a p50 in the hundreds of ms is that, not "
         "the retriever.",
@@ -222,6 +248,13 @@ def write_readme(seed: dict, medquad: dict | None) -> None:
             "on 2 shared CPU cores (later runs take them from the embedding cache).",
             "",
             _table(medquad),
+            "",
+            "The same questions as people type them (`benchmarks/noisy_queries.py`: consumer rephrasings of "
+            "the templates, lower case, typos, greetings), e.g. "
+            + "; ".join(f"“{e}”" for e in medquad["noisy"]["examples"][:3])
+            + ":",
+            "",
+            _table(medquad["noisy"]),
             "",
             f"Threshold sweep ({medquad['threshold_sweep_note']}):",
             "",

@@ -23,8 +23,8 @@ from pathlib import Path
 
 # (MedQuAD template, consumer rephrasings); {x} is the focus.
 TEMPLATES = [
-    (r"^What are the symptoms of (?P<x>.+?) \?$", ["what signs should i look for with {x}", "how do i know if i have {x}",
-                                                    "{x} symptoms?"]),
+    (r"^What are the symptoms of (?P<x>.+?) \?$",
+     ["what signs should i look for with {x}", "how do i know if i have {x}", "{x} symptoms?"]),
     (r"^What are the treatments for (?P<x>.+?) \?$", ["how is {x} treated", "what can be done for {x}",
                                                        "is there a cure or treatment for {x}"]),
     (r"^What causes (?P<x>.+?) \?$", ["why do people get {x}", "what is the cause of {x}"]),

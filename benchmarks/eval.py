@@ -213,7 +213,8 @@ def write_readme(seed: dict, medquad: dict | None) -> None:
         f"{_same_as_hybrid(seed, medquad)}: the weighted fusion of `hybrid` (0.7 × cosine + 0.3 × max-normalised "
         "BM25) plus the question-type, source-title and opening-passage features of `medquote.retrieve.Weights`, "
         "whose weights were chosen on a MedQuAD dev split disjoint from this sample (`benchmarks/tune_retrieval.py`"
-        "). Candidates are the top 200 passages of each side, which caps Recall@100. Latency is one query's retrieval including its embedding, on a shared 2-core machine: while "
+        "). Candidates are the top 200 passages of each side, which caps Recall@100. Latency is one query's "
+        "retrieval including its embedding, on a shared 2-core machine: while "
         "another process keeps a core busy, torch's two threads wait on each other and one question's embedding "
         "takes ~500 ms instead of ~11 ms (~11 ms with one thread), so a p50 in the hundreds of ms is that, not "
         "the retriever.",

@@ -81,8 +81,7 @@ def _fake_sources():
         source(
             "hostile-page",
             'Title <img src=x onerror="window.__xss=1">',
-            'Intro. <script>window.__xss=1</script> and <img src=x onerror="window.__xss=1"> are shown as '
-            "text. Outro.",
+            'Intro. <script>window.__xss=1</script> and <img src=x onerror="window.__xss=1"> are shown as text. Outro.',
             publisher="<b>Evil</b> Publisher",
             url="https://example.org/page?a=1&b=<2>",
             license="CC BY 4.0",
@@ -214,6 +213,10 @@ def medquad_sample(tmp_path_factory, real_embedder):
     sample = json.loads((REPO_ROOT / "tests" / "data" / "medquad_baseline.json").read_text(encoding="utf-8"))["sample"]
     root = tmp_path_factory.mktemp("medquad-sample")
     medquad_to_beir(
-        medquad, root / "dataset", sample=sample["questions"], seed=sample["seed"], sample_corpus=sample["sample_corpus"]
+        medquad,
+        root / "dataset",
+        sample=sample["questions"],
+        seed=sample["seed"],
+        sample_corpus=sample["sample_corpus"],
     )
     return root / "dataset", root / "cache"

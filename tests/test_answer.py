@@ -38,9 +38,7 @@ QUESTIONS = [
 def assistant(seed_corpus, tmp_path, fake_embedder) -> Assistant:
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
     # Keyword vectors give lower cosines than the real model; the threshold is the real model's.
-    return Assistant(
-        load_index(tmp_path / "index"), fake_embedder, threshold=0.1, index_dir=tmp_path / "index"
-    )
+    return Assistant(load_index(tmp_path / "index"), fake_embedder, threshold=0.1, index_dir=tmp_path / "index")
 
 
 def _triage_messages() -> list[str]:

@@ -25,7 +25,11 @@ def test_help_is_instant_and_lists_the_commands():
     for command in ("build", "ask", "serve", "sources", "eval", "medquad-to-beir"):
         assert command in result.stdout
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, medquote.cli; print(sorted({'torch','faiss','gradio'} & set(sys.modules)))"],
+        [
+            sys.executable,
+            "-c",
+            "import sys, medquote.cli; print(sorted({'torch','faiss','gradio'} & set(sys.modules)))",
+        ],
         capture_output=True,
         text=True,
     )

@@ -26,7 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD_SOURCE = (
     "Klonopin tablets and storage\n\n"
     "Klonopin tablets should be stored at room temperature, away from light and moisture. "
-    '<script>window.__xss = 1</script> Keep Klonopin tablets out of reach of children. <img src=x onerror="window.__xss=2">'
+    "<script>window.__xss = 1</script> Keep Klonopin tablets out of reach of children. "
+    '<img src=x onerror="window.__xss=2">'
 )
 
 

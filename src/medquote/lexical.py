@@ -10,9 +10,16 @@ from importlib import resources
 from bm25s.stopwords import STOPWORDS_EN
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-# Question words shape a question but say nothing about its topic; headings are full of them.
+# Question words shape a question but say nothing about its topic; headings are full of them. The rest
+# are function words bm25s's short list lacks ("i", "while", "much", "over").
 _STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
-    "what what's whats how why when where who whom which whose can could does do did should would".split()
+    """what what's whats how why when where who whom which whose can could does do did should would
+    i me my mine myself you your yours we our us he him his she her they them their it its im i'm ive
+    am been being have has had having get gets got getting go goes going gone make makes made
+    while much many more most less few some any all each every other such own same so than too very
+    just also only even still yet ever up down out off over under again further once here there
+    about above after before between into through during without within along across around
+    may might must shall will one two""".split()
 )
 
 

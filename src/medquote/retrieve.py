@@ -177,7 +177,10 @@ class HybridRetriever:
             fused += w.stated * np.where(stated < 0, 0.0, np.where(stated == bit, 1.0, -1.0)).astype(np.float32)
         fused += w.opening * self._opening[rows]
         if w.title:
-            subject = trigrams([word for word in words(query) if word not in TEMPLATE_WORDS])
+            # The subject beyond the corpus topic: in a corpus all about Klonopin, every title saying
+            # "Klonopin" tells the sources apart no better than none does.
+            ignored = TEMPLATE_WORDS | set(words(self.index.topic))
+            subject = trigrams([word for word in words(query) if word not in ignored])
             titles = [self._title_grams(self.index.passages[int(row)].source_id) for row in rows]
             fused += w.title * np.array([jaccard(subject, t) for t in titles], dtype=np.float32)
         return rows, fused.astype(np.float32), cosine.astype(np.float32)

@@ -23,7 +23,7 @@ from medquote.embed import Embedder, EmbeddingCache, embed_with_cache
 from medquote.errors import ManifestError
 from medquote.index import BUILDS, FORMAT_VERSION, MANIFEST, POINTER, current_build, read_manifest
 from medquote.ingest import read_documents
-from medquote.lexical import tokenize
+from medquote.lexical import TOKENIZER_VERSION, tokenize
 from medquote.qtype import passage_features
 from medquote.records import Passage, Source
 from medquote.sources import Corpus, SourceEntry, check, load_corpus
@@ -92,6 +92,7 @@ def fingerprint(corpus: Corpus, model_name: str, params: BuildParams) -> str:
         "format": FORMAT_VERSION,
         "model": model_name,
         "params": params.as_dict(),
+        "tokenizer": TOKENIZER_VERSION,
         "topic": corpus.topic,
         "examples": corpus.examples,
         "sources": [asdict(e) for e in corpus.vetted()],

@@ -9,6 +9,8 @@ from importlib import resources
 
 from bm25s.stopwords import STOPWORDS_EN
 
+# Bump when tokenising changes, so that `medquote build` knows an index's BM25 is stale.
+TOKENIZER_VERSION = 2
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Question words shape a question but say nothing about its topic; headings are full of them. The rest
 # are function words bm25s's short list lacks ("i", "while", "much", "over").

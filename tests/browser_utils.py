@@ -5,9 +5,11 @@ Uses the system Chromium (``/usr/bin/chromium`` or ``$MEDQUOTE_CHROMIUM``); neve
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +43,18 @@ def launch_browser(playwright: Playwright) -> Browser:
 def open_chat(page: Page, url: str) -> None:
     page.goto(url)
     page.locator("#mq-question textarea").wait_for(timeout=ANSWER_TIMEOUT_MS)
+
+
+@contextlib.contextmanager
+def chat_page(browser: Browser, url: str) -> Iterator[Page]:
+    """A fresh tab (own context: no shared history) with the chat loaded."""
+    context = browser.new_context(viewport={"width": 1100, "height": 1000})
+    try:
+        tab = context.new_page()
+        open_chat(tab, url)
+        yield tab
+    finally:
+        context.close()
 
 
 def ask(page: Page, question: str) -> None:

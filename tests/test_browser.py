@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_utils import ask, free_port, open_chat, take_screenshot
+from browser_utils import ask, chat_page, free_port, take_screenshot
 from conftest import FakeAssistant
 
 from medquote.feedback import read_feedback
@@ -37,12 +37,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(server, browser):
-    url, _ = server
-    context = browser.new_context(viewport={"width": 1100, "height": 1000})
-    tab = context.new_page()
-    open_chat(tab, url)
-    yield tab
-    context.close()
+    with chat_page(browser, server[0]) as tab:
+        yield tab
 
 
 def last_reply(page):

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_utils import ask, free_port, open_chat
+from browser_utils import ask, chat_page, free_port
 
 from medquote.build import build_index
 from medquote.safety import NOT_FOUND_MESSAGE
@@ -65,11 +65,8 @@ def app_url(tmp_path_factory, real_embedder):
 
 @pytest.fixture
 def page(app_url, browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 1000})
-    tab = context.new_page()
-    open_chat(tab, app_url)
-    yield tab
-    context.close()
+    with chat_page(browser, app_url) as tab:
+        yield tab
 
 
 def test_example_question_gets_a_verbatim_quote_with_its_source_and_the_disclaimer(page):

@@ -370,7 +370,7 @@ def test_abstention_curve_sweeps_thresholds_without_changing_the_assistant(tmp_p
     from medquote.answer import Assistant
 
     result = evaluate(SEED_EVAL, ["bm25"], embedder=fake_embedder, cache_dir=tmp_path / "cache", topic=TOPIC)
-    assistant = Assistant(result.index, fake_embedder)
+    assistant = Assistant(result.index, fake_embedder, threshold=0.42)
     answerable = [(text, result.dataset.relevant(qid)) for qid, text in result.dataset.queries]
     unanswerable = read_questions(SEED_UNANSWERABLE)
     rows = abstention_curve(assistant, answerable, unanswerable, [0.0, 0.2, 0.5, 1.01])

@@ -148,7 +148,10 @@ def run_noisy(embedder, dataset: Path, args: argparse.Namespace) -> dict:  # noq
     rewritten = [json.dumps({**json.loads(line), "text": noisy(json.loads(line)["text"], rng)}) for line in lines]
     (target / "queries.jsonl").write_text("\n".join(rewritten) + "\n", encoding="utf-8")
     result = evaluate(target, ALL_RETRIEVERS, embedder=embedder, cache_dir=args.cache, progress=True)
-    examples = [json.loads(line)["text"] for line in rewritten[:5]]
+    # Illustrations from made-up questions: no MedQuAD text goes into the repository's results.
+    made_up = ["What are the symptoms of Example Syndrome ?", "Is Example Syndrome inherited ?",
+               "What is (are) Example Disease ?"]  # fmt: skip
+    examples = [noisy(question, random.Random(1)) for question in made_up]
     return {"retrievers": result.to_dict()["retrievers"], "examples": examples}
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medquote.errors import DatasetError, MedquoteError, SourceError
+from medquote.ingest import jsonl_record
 
 if TYPE_CHECKING:
     from medquote.build import BuildReport
@@ -107,16 +108,9 @@ def _read_queries(path: Path) -> dict[str, str]:
     queries: dict[str, str] = {}
     for number, line in _lines(path):
         where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"{where}: not valid JSON ({exc.msg}); fix or remove the line") from exc
-        if not isinstance(record, dict):
-            raise DatasetError(f'{where}: expected a JSON object with "_id" and "text"; fix the line')
-        qid, text = record.get("_id"), record.get("text")
-        if isinstance(qid, int) and not isinstance(qid, bool):
-            qid = str(qid)
-        if not isinstance(qid, str) or not qid.strip():
+        record, qid = jsonl_record(line, where, DatasetError)
+        text = record.get("text")
+        if qid is None or not qid.strip():
             raise DatasetError(f'{where}: missing or invalid "_id"; every query needs "_id" and "text"')
         if not isinstance(text, str) or not text.strip():
             raise DatasetError(f'{where}: missing or empty "text"; every query needs "_id" and "text"')

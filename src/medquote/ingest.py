@@ -66,6 +66,20 @@ _MULTI_SPACE = re.compile(" {2,}")
 _MULTI_NEWLINE = re.compile("\n{3,}")
 
 
+def jsonl_record(line: str, where: str, error: type[Exception]) -> tuple[dict, str | None]:
+    """One BEIR-style JSONL line as (object, its ``_id`` as text or None); malformed → ``error`` at ``where``."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise error(f"{where}: not valid JSON ({exc.msg}); fix or remove the line") from exc
+    if not isinstance(record, dict):
+        raise error(f'{where}: expected a JSON object with "_id" and "text"; fix the line')
+    record_id = record.get("_id")
+    if isinstance(record_id, int) and not isinstance(record_id, bool):
+        record_id = str(record_id)
+    return record, record_id if isinstance(record_id, str) else None
+
+
 def normalize_text(text: str) -> str:
     """NFC, \\n line ends, single spaces, stripped lines, at most one blank line in a row. Idempotent."""
     text = unicodedata.normalize("NFC", text)
@@ -340,17 +354,10 @@ def _read_beir(path: Path, content: str) -> ReadResult:
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if not normalize_text(line):  # only invisible characters: as blank as an empty line
-                continue
-            raise SourceError(f"{where}: not valid JSON ({exc.msg}); fix or remove the line") from exc
-        if not isinstance(record, dict):
-            raise SourceError(f'{where}: expected a JSON object with "_id" and "text"; fix the line')
-        doc_id, text = record.get("_id"), record.get("text")
-        if isinstance(doc_id, int) and not isinstance(doc_id, bool):
-            doc_id = str(doc_id)
+        if not normalize_text(line):  # only invisible characters: as blank as an empty line
+            continue
+        record, doc_id = jsonl_record(line, where, SourceError)
+        text = record.get("text")
         if not isinstance(doc_id, str) or not doc_id or not isinstance(text, str):
             missing = "_id" if not isinstance(doc_id, str) or not doc_id else "text"
             raise SourceError(f'{where}: missing or invalid "{missing}"; every line needs "_id" and "text"')

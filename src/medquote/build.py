@@ -234,6 +234,8 @@ def _publish(
     import bm25s
     import faiss
 
+    # bm25s sets its own logger to DEBUG when imported; its build chatter is not for our users.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     builds = index_dir / BUILDS
     builds.mkdir(exist_ok=True)
     _remove_abandoned(builds)

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from medquote.abstention import AbstentionRow, _MemoEmbedder, abstention_curve  # noqa: F401 - public here too
 from medquote.beir import DEFAULT_CACHE, BeirDataset, load_beir, prepare_index
 from medquote.build import BuildReport
 from medquote.embed import Embedder
 from medquote.index import Index
-from medquote.records import Hit, Status
+from medquote.records import Hit
 
 __all__ = [
     "DEFAULT_CACHE", "AbstentionRow", "Evaluation", "RetrieverRun", "abstention_curve", "compute_metrics",
@@ -159,106 +160,6 @@ def write_run(run: RetrieverRun, path: Path | str) -> None:
             for rank, (doc, score) in enumerate(ranked[:DEPTH], start=1):
                 # %.9g round-trips a float32 score, so re-scoring the file sees the same order.
                 handle.write(f"{qid} Q0 {doc} {rank} {score:.9g} {run.name}\n")
-
-
-# --- abstention ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AbstentionRow:
-    """How the assistant behaves at one threshold.
-
-    ``answered_share``: answerable questions given quotes. ``correct_share``: answerable questions whose
-    quotes include a relevant document. ``abstained_share``: unanswerable questions given no quote
-    (a "not found" or an emergency reply). ``precision``: correct answers among all answers given.
-    The last two relevance-based ones are None when the answerable questions carry no judgements.
-    """
-
-    threshold: float
-    answerable: int
-    answered_share: float
-    correct_share: float | None
-    unanswerable: int
-    abstained_share: float
-    precision: float | None
-
-
-class _MemoEmbedder:
-    """Encodes each distinct text once; a threshold sweep asks the same questions again and again."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.vectors: dict[str, np.ndarray] = {}
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
-        if missing:
-            self.vectors.update(zip(missing, self.inner.encode(missing), strict=True))
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self.vectors[t] for t in texts])
-
-
-def abstention_curve(
-    assistant: Any,
-    answerable: Mapping[str, Collection[str]] | Sequence[tuple[str, Collection[str]]] | Sequence[str],
-    unanswerable: Sequence[str],
-    thresholds: Sequence[float],
-    *,
-    progress: bool = False,
-) -> list[AbstentionRow]:
-    """Answer every question at each threshold with the assistant's settings (the assistant is not changed).
-
-    ``answerable`` gives each question with its relevant documents' BEIR ``_id`` (``Source.key``), as a
-    mapping or as (question, ids) pairs, or is a plain list of questions when there are no judgements.
-    """
-    from tqdm import tqdm
-
-    from medquote.answer import Assistant
-
-    items = list(answerable.items()) if isinstance(answerable, Mapping) else list(answerable)
-    judged = not any(isinstance(item, str) for item in items)
-    relevant = [(item, ()) if isinstance(item, str) else (item[0], item[1]) for item in items]
-    index = assistant.index
-    documents = passage_documents(index)
-    embedder = _MemoEmbedder(assistant.embedder)
-    rows = []
-    bar = tqdm(total=len(thresholds) * (len(relevant) + len(unanswerable)), desc="Abstention", disable=not progress)
-    for threshold in thresholds:
-        sweep = Assistant(index, embedder, k=assistant.k, threshold=threshold, resources=assistant.resources)
-        answered = correct = wrong = 0
-        for question, keys in relevant:
-            reply = sweep.answer(question)
-            bar.update()
-            if reply.status == Status.ANSWERED:
-                answered += 1
-                quoted = {key for quote in reply.quotes for key in documents[quote.passage.id]}
-                correct += bool(quoted & set(keys))
-        for question in unanswerable:
-            wrong += sweep.answer(question).status == Status.ANSWERED
-            bar.update()
-        given = answered + wrong
-        rows.append(
-            AbstentionRow(
-                float(threshold),
-                len(relevant),
-                answered / max(len(relevant), 1),
-                correct / max(len(relevant), 1) if judged else None,
-                len(unanswerable),
-                1 - wrong / max(len(unanswerable), 1),
-                (correct / given if given else None) if judged else None,
-            )
-        )
-    bar.close()
-    return rows
 
 
 # --- the whole evaluation ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from medquote import __version__
 from medquote.chunk import ChunkParams, chunk_text
 from medquote.embed import Embedder, EmbeddingCache, embed_with_cache
 from medquote.errors import ManifestError
-from medquote.index import BUILDS, FORMAT_VERSION, MANIFEST, POINTER, current_build, read_manifest
+from medquote.index import BUILDS, FORMAT_VERSION, MANIFEST, POINTER, read_manifest
 from medquote.ingest import read_documents
 from medquote.lexical import TOKENIZER_VERSION, tokenize
 from medquote.qtype import passage_features
@@ -98,13 +98,6 @@ def fingerprint(corpus: Corpus, model_name: str, params: BuildParams) -> str:
         "sources": [asdict(e) for e in corpus.vetted()],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def is_up_to_date(corpus_dir: Path, index_dir: Path, model_name: str, params: BuildParams = BuildParams()) -> bool:
-    manifest = read_manifest(index_dir)
-    if manifest is None:
-        return False
-    return manifest.get("fingerprint") == fingerprint(load_corpus(corpus_dir), model_name, params)
 
 
 def build_index(
@@ -325,4 +318,4 @@ def _fsync_tree(folder: Path) -> None:
             _fsync(path)
 
 
-__all__ = ["BuildParams", "BuildReport", "build_index", "current_build", "embed_text", "is_up_to_date"]
+__all__ = ["BuildParams", "BuildReport", "build_index", "context_text", "embed_text"]

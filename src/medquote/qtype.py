@@ -158,13 +158,6 @@ class TypePrototypes:
         return similarity[:, TYPE_NAMES.index(qtype)] - similarity.mean(axis=1)
 
 
-def answers_type(text: str, qtype: str, *, words: int = 0) -> bool:
-    """Whether ``text`` (or its first ``words`` words) has the wording of an answer of type ``qtype``."""
-    if words:
-        text = " ".join(text.split()[:words])
-    return bool(_ANSWER_CUES[qtype].search(text))
-
-
 def stated_type(text: str, section: str | None) -> str | None:
     """The type a passage declares: its section heading's, or that of a question it opens with."""
     if section:

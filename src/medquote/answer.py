@@ -15,12 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from medquote import safety
-from medquote.build import context_text
 from medquote.embed import Embedder, SentenceTransformerEmbedder
 from medquote.highlight import bm25_idf, highlight_span
 from medquote.index import Index, current_build, load_index
 from medquote.lexical import synonyms_in, tokenize
-from medquote.records import Answer, Quote, Source, Status
+from medquote.records import Answer, Quote, Source, Status, context_text
 from medquote.retrieve import HybridRetriever, prepare_query
 
 log = logging.getLogger(__name__)
@@ -74,9 +73,7 @@ class Assistant:
         self._reloading: threading.Thread | None = None
 
     @classmethod
-    def from_index(
-        cls, index_dir: Path | str, *, model: Path | str | None = None, **options: object
-    ) -> Assistant:
+    def from_index(cls, index_dir: Path | str, *, model: Path | str | None = None, **options: object) -> Assistant:
         """Load the live build of ``index_dir`` with the model it was built with (or ``model``).
 
         A serving process runs each question on one thread (torch and FAISS); parallel questions use
@@ -119,9 +116,7 @@ class Assistant:
         emergency = safety.triage(text, self.resources)
         if emergency is not None:
             # Guidance only: nothing retrieved can come before or instead of it.
-            return Answer(
-                text, Status.EMERGENCY, (), safety.DISCLAIMER, emergency, None, notes, state.index.version
-            )
+            return Answer(text, Status.EMERGENCY, (), safety.DISCLAIMER, emergency, None, notes, state.index.version)
         if safety.sensitive_topic(text):
             notes += (safety.sensitive_note(self.resources),)
         quotes = self._quotes(state, text)
@@ -138,9 +133,7 @@ class Assistant:
             )
         if safety.is_personal_dosing_question(text):
             notes += (safety.DOSING_NOTE,)
-        return Answer(
-            text, Status.ANSWERED, quotes, safety.DISCLAIMER, None, None, notes, state.index.version
-        )
+        return Answer(text, Status.ANSWERED, quotes, safety.DISCLAIMER, None, None, notes, state.index.version)
 
     def _quotes(self, state: _State, question: str) -> tuple[Quote, ...]:
         rows, fused, cosine = state.retriever.score(question)
@@ -185,13 +178,10 @@ class Assistant:
         try:
             index = load_index(build, model_name=self.embedder.name)
         except Exception:  # noqa: BLE001 - a bad new build must not take down a working app
-            log.exception(
-                "could not load the new index at %s; still answering from %s", build, self.index_version
-            )
+            log.exception("could not load the new index at %s; still answering from %s", build, self.index_version)
             return
         self._state = _State.of(index, self.embedder)
         log.info("now answering from index %s", index.version)
-
 
 
 def covers(index: Index, rows: np.ndarray, terms: set[str]) -> bool:

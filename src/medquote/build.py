@@ -25,7 +25,7 @@ from medquote.index import BUILDS, FORMAT_VERSION, MANIFEST, POINTER, read_manif
 from medquote.ingest import read_documents
 from medquote.lexical import TOKENIZER_VERSION, tokenize
 from medquote.qtype import passage_features
-from medquote.records import Passage, Source
+from medquote.records import Passage, Source, context_text
 from medquote.sources import Corpus, SourceEntry, check, load_corpus
 
 log = logging.getLogger(__name__)
@@ -73,12 +73,6 @@ class BuildReport:
             f"({self.embedded} embedded, {self.cached} from cache), {self.skipped} empty items skipped, "
             f"{self.seconds:.1f} s → {self.index_dir}"
         )
-
-
-def context_text(passage: Passage, source: Source) -> str:
-    """A passage with its source title and section in front (the quote itself stays verbatim)."""
-    context = [part for part in (source.title, passage.section) if part]
-    return ". ".join([*context, passage.text]) if context else passage.text
 
 
 def embed_text(passage: Passage, source: Source, params: BuildParams) -> str:
@@ -318,4 +312,4 @@ def _fsync_tree(folder: Path) -> None:
             _fsync(path)
 
 
-__all__ = ["BuildParams", "BuildReport", "build_index", "context_text", "embed_text"]
+__all__ = ["BuildParams", "BuildReport", "build_index", "embed_text"]

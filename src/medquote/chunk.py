@@ -19,9 +19,7 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before white space and
 # something that can start a sentence; or where an inline bullet ("... tired. - Fever") starts.
 _SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=[A-Z0-9"'“‘(\[•-])|\s+(?=[-•]\s)""")
-_ABBREVIATIONS = frozenset(
-    "dr mr mrs ms prof st vs etc e.g i.e approx no fig al inc jr sr u.s mg ml ca".split()
-)
+_ABBREVIATIONS = frozenset("dr mr mrs ms prof st vs etc e.g i.e approx no fig al inc jr sr u.s mg ml ca".split())
 _WORD = re.compile(r"\S+")
 # Bump when the cutting rules change, so that `medquote build` knows an index is stale.
 CHUNKER_VERSION = 3
@@ -56,9 +54,8 @@ class _Unit:
     section: str | None
 
 
-def passage_id(source_id: str, text: str) -> str:
+def passage_id(text: str) -> str:
     """A stable id from the passage's text alone, so identical passages share one id."""
-    del source_id  # kept in the signature: ids are content-addressed on purpose
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -135,7 +132,7 @@ def chunk_text(
             return
         start, end = current[0].start, current[-1].end
         body = text[start:end]
-        passages.append(Passage(passage_id(source_id, body), source_id, body, start, end, current[0].section))
+        passages.append(Passage(passage_id(body), source_id, body, start, end, current[0].section))
 
     for unit in units:
         if current:
@@ -144,9 +141,7 @@ def chunk_text(
             too_long = words + unit.words > params.target_words
             # A lead-in ("The common side effects are,") stays with the list it introduces.
             leads_in = text[current[-1].end - 1] in ":,"
-            paragraph_break = (
-                unit.paragraph != current[-1].paragraph and words >= params.min_words and not leads_in
-            )
+            paragraph_break = unit.paragraph != current[-1].paragraph and words >= params.min_words and not leads_in
             if new_section or too_long or paragraph_break:
                 flush()
                 keep = params.overlap_sentences if not new_section else 0

@@ -73,10 +73,6 @@ class Index:
     def source_of(self, passage: Passage) -> Source:
         return self.sources[passage.source_id]
 
-    def vectors(self) -> np.ndarray:
-        """All passage vectors (reconstructed from the FAISS index; for analysis, not the query path)."""
-        return self.dense.reconstruct_n(0, self.dense.ntotal)
-
 
 def current_build(index_dir: Path) -> Path | None:
     """The live build folder of ``index_dir``, or ``index_dir`` itself if it is a build folder."""

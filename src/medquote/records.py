@@ -46,6 +46,12 @@ class Passage:
     section: str | None = None
 
 
+def context_text(passage: Passage, source: Source) -> str:
+    """A passage with its source title and section in front (the quote itself stays verbatim)."""
+    context = [part for part in (source.title, passage.section) if part]
+    return ". ".join([*context, passage.text]) if context else passage.text
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A passage found for a query, with its retriever score and 1-based rank."""

@@ -27,9 +27,11 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from medquote.build import BuildParams, _chunk, _read_sources, build_index, embed_text  # noqa: E402
-from medquote.embed import SentenceTransformerEmbedder  # noqa: E402
-from medquote.sources import add_source, load_corpus, vet_source  # noqa: E402
+from medquote.index.build import BuildParams, build_index, embed_text
+from medquote.index.build import chunk_sources as _chunk
+from medquote.index.build import read_sources as _read_sources
+from medquote.index.embed import SentenceTransformerEmbedder
+from medquote.ingest.manifest import add_source, load_corpus, vet_source
 
 MEDQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "medquad"
 ANSWERED = ("1_CancerGov_QA", "2_GARD_QA", "3_GHR_QA", "4_MPlus_Health_Topics_QA", "5_NIDDK_QA",

@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--skip-medquad", action="store_true")
     args = parser.parse_args()
 
-    from medquote.embed import SentenceTransformerEmbedder
+    from medquote.index.embed import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -52,7 +52,7 @@ def main() -> None:
     print(f"Wrote {RESULTS}/ and the 'Retrieval evaluation' section of {README}")
 
 
-def _summary(result, seconds: float) -> dict:  # noqa: ANN001 - an Evaluation
+def _summary(result, seconds: float) -> dict:
     return {
         **result.to_dict(),
         "documents": result.dataset.documents,
@@ -67,17 +67,20 @@ def _summary(result, seconds: float) -> dict:  # noqa: ANN001 - an Evaluation
     }
 
 
-def _rows(rows) -> list[dict]:  # noqa: ANN001 - AbstentionRow list
+def _rows(rows) -> list[dict]:
     from dataclasses import asdict
 
     return [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(row).items()} for row in rows]
 
 
-def run_seed(embedder, cache: Path) -> dict:  # noqa: ANN001
-    from medquote.answer import Assistant
-    from medquote.beir import read_questions
-    from medquote.evaluate import ALL_RETRIEVERS, abstention_curve, evaluate
-    from medquote.sources import load_corpus
+def run_seed(embedder, cache: Path) -> dict:
+    from medquote.answer.assistant import Assistant
+    from medquote.eval.abstention import abstention_curve
+    from medquote.eval.beir import read_questions
+    from medquote.eval.runs import evaluate
+    from medquote.ingest.manifest import load_corpus
+    from medquote.retrieval.hybrid import HybridRetriever
+    from medquote.settings import RETRIEVERS as ALL_RETRIEVERS
 
     topic = load_corpus(ROOT / "corpus").topic
     unanswerable = read_questions(ROOT / "tests" / "data" / "seed_unanswerable.txt")
@@ -88,16 +91,22 @@ def run_seed(embedder, cache: Path) -> dict:  # noqa: ANN001
     )  # fmt: skip
     summary = _summary(result, time.perf_counter() - started)
     answerable = [(text, result.dataset.relevant(q)) for q, text in result.dataset.queries]
-    rows = abstention_curve(Assistant(result.index, embedder), answerable, unanswerable, THRESHOLDS, progress=True)
+    rows = abstention_curve(
+        Assistant(HybridRetriever(result.index, embedder)), answerable, unanswerable, THRESHOLDS, progress=True
+    )
     summary["topic"] = topic
     summary["threshold_sweep"] = _rows(rows)
     return summary
 
 
-def run_medquad(embedder, args: argparse.Namespace) -> dict:  # noqa: ANN001
-    from medquote.answer import Assistant
-    from medquote.beir import medquad_to_beir, read_questions
-    from medquote.evaluate import ALL_RETRIEVERS, abstention_curve, evaluate
+def run_medquad(embedder, args: argparse.Namespace) -> dict:
+    from medquote.answer.assistant import Assistant
+    from medquote.eval.abstention import abstention_curve
+    from medquote.eval.beir import read_questions
+    from medquote.eval.medquad_to_beir import medquad_to_beir
+    from medquote.eval.runs import evaluate
+    from medquote.retrieval.hybrid import HybridRetriever
+    from medquote.settings import RETRIEVERS as ALL_RETRIEVERS
 
     name = f"medquad-q{args.sample}-s{args.seed}"
     dataset = args.cache / "datasets" / name
@@ -117,7 +126,9 @@ def run_medquad(embedder, args: argparse.Namespace) -> dict:  # noqa: ANN001
     queries = result.dataset.queries[: args.sweep_questions]
     answerable = [(text, result.dataset.relevant(q)) for q, text in queries]
     unanswerable = read_questions(ROOT / "tests" / "data" / "medquad_unanswerable.txt")
-    rows = abstention_curve(Assistant(result.index, embedder), answerable, unanswerable, THRESHOLDS, progress=True)
+    rows = abstention_curve(
+        Assistant(HybridRetriever(result.index, embedder)), answerable, unanswerable, THRESHOLDS, progress=True
+    )
     summary["threshold_sweep"] = _rows(rows)
     summary["threshold_sweep_note"] = (
         f"first {len(queries)} sampled questions as answerable; the {len(unanswerable)} questions of "
@@ -128,11 +139,12 @@ def run_medquad(embedder, args: argparse.Namespace) -> dict:  # noqa: ANN001
     return summary
 
 
-def run_noisy(embedder, dataset: Path, args: argparse.Namespace) -> dict:  # noqa: ANN001
+def run_noisy(embedder, dataset: Path, args: argparse.Namespace) -> dict:
     """The same questions rewritten the way people type them (benchmarks/noisy_queries.py)."""
     import sys
 
-    from medquote.evaluate import ALL_RETRIEVERS, evaluate
+    from medquote.eval.runs import evaluate
+    from medquote.settings import RETRIEVERS as ALL_RETRIEVERS
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import random
@@ -156,7 +168,7 @@ def run_noisy(embedder, dataset: Path, args: argparse.Namespace) -> dict:  # noq
 
 
 def _table(summary: dict) -> str:
-    from medquote.evaluate import metric_names
+    from medquote.eval.metrics import metric_names
 
     names = metric_names()
     header = ["retriever", *names, "p50 ms", "p95 ms"]
@@ -200,7 +212,9 @@ def _same_as_hybrid(*summaries: dict | None) -> str:
 
 
 def write_readme(seed: dict, medquad: dict | None) -> None:
-    from medquote.answer import DEFAULT_THRESHOLD
+    from medquote.answer.abstain import DEFAULT_ABSTENTION
+
+    DEFAULT_THRESHOLD = DEFAULT_ABSTENTION.threshold
 
     a = seed["abstention"]
     parts = [

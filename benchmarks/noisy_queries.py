@@ -23,17 +23,25 @@ from pathlib import Path
 
 # (MedQuAD template, consumer rephrasings); {x} is the focus.
 TEMPLATES = [
-    (r"^What are the symptoms of (?P<x>.+?) \?$",
-     ["what signs should i look for with {x}", "how do i know if i have {x}", "{x} symptoms?"]),
-    (r"^What are the treatments for (?P<x>.+?) \?$", ["how is {x} treated", "what can be done for {x}",
-                                                       "is there a cure or treatment for {x}"]),
+    (
+        r"^What are the symptoms of (?P<x>.+?) \?$",
+        ["what signs should i look for with {x}", "how do i know if i have {x}", "{x} symptoms?"],
+    ),
+    (
+        r"^What are the treatments for (?P<x>.+?) \?$",
+        ["how is {x} treated", "what can be done for {x}", "is there a cure or treatment for {x}"],
+    ),
     (r"^What causes (?P<x>.+?) \?$", ["why do people get {x}", "what is the cause of {x}"]),
-    (r"^How to diagnose (?P<x>.+?) \?$", ["what tests are used to find out if someone has {x}",
-                                          "how do doctors check for {x}"]),
+    (
+        r"^How to diagnose (?P<x>.+?) \?$",
+        ["what tests are used to find out if someone has {x}", "how do doctors check for {x}"],
+    ),
     (r"^Is (?P<x>.+?) inherited \?$", ["does {x} run in families", "can {x} be passed from parent to child"]),
     (r"^How many people are affected by (?P<x>.+?) \?$", ["how common is {x}", "how rare is {x}"]),
-    (r"^What are the genetic changes related to (?P<x>.+?) \?$", ["what gene mutations cause {x}",
-                                                                   "which genes are involved in {x}"]),
+    (
+        r"^What are the genetic changes related to (?P<x>.+?) \?$",
+        ["what gene mutations cause {x}", "which genes are involved in {x}"],
+    ),
     (r"^What is the outlook for (?P<x>.+?) \?$", ["what is the prognosis for {x}", "will someone with {x} get better"]),
     (r"^Who is at risk for (?P<x>.+?)\?? \?$", ["who is likely to get {x}", "what are the risk factors for {x}"]),
     (r"^How to prevent (?P<x>.+?) \?$", ["can {x} be prevented", "how can i avoid getting {x}"]),
@@ -81,9 +89,10 @@ def main() -> int:
     if not corpus.exists():
         corpus.symlink_to((args.source / "corpus.jsonl").resolve())
     shutil.copyfile(args.source / "qrels" / "test.tsv", args.target / "qrels" / "test.tsv")
-    with (args.source / "queries.jsonl").open(encoding="utf-8") as source, (args.target / "queries.jsonl").open(
-        "w", encoding="utf-8"
-    ) as target:
+    with (
+        (args.source / "queries.jsonl").open(encoding="utf-8") as source,
+        (args.target / "queries.jsonl").open("w", encoding="utf-8") as target,
+    ):
         for line in source:
             if line.strip():
                 query = json.loads(line)

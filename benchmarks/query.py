@@ -21,11 +21,12 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import faiss  # noqa: E402
+import faiss
 
-from medquote.answer import Assistant  # noqa: E402
-from medquote.embed import SentenceTransformerEmbedder  # noqa: E402
-from medquote.index import load_index  # noqa: E402
+from medquote.answer.assistant import Assistant
+from medquote.index.embed import SentenceTransformerEmbedder
+from medquote.index.store import load_index
+from medquote.retrieval.hybrid import HybridRetriever
 
 QUESTIONS = [
     "What are the side effects of Klonopin?",
@@ -51,7 +52,7 @@ def percentile(values: list[float], share: float) -> float:
 def measure(index_dir: Path, embedder: SentenceTransformerEmbedder, questions: list[str], rounds: int) -> dict:
     started = time.perf_counter()
     index = load_index(index_dir, model_name=embedder.name)
-    assistant = Assistant(index, embedder)
+    assistant = Assistant(HybridRetriever(index, embedder))
     load_seconds = time.perf_counter() - started
     for question in questions:  # warm-up: model threads, caches
         assistant.answer(question)

@@ -23,10 +23,14 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from medquote.beir import BeirDataset, load_beir, prepare_index  # noqa: E402
-from medquote.embed import SentenceTransformerEmbedder  # noqa: E402
-from medquote.evaluate import _MemoEmbedder, compute_metrics, passage_documents, rank_documents  # noqa: E402
-from medquote.retrieve import DenseRetriever, HybridRetriever  # noqa: E402
+from medquote.eval.beir import BeirDataset, load_beir
+from medquote.eval.corpus import prepare_index
+from medquote.eval.documents import passage_documents, rank_documents
+from medquote.eval.metrics import compute_metrics
+from medquote.index.embed import MemoEmbedder as _MemoEmbedder
+from medquote.index.embed import SentenceTransformerEmbedder
+from medquote.retrieval.dense import DenseRetriever
+from medquote.retrieval.hybrid import HybridRetriever
 
 TEST_SAMPLE, TEST_SEED = 2000, 7
 REPORTED = ("nDCG@10", "MRR@10", "Recall@1", "Recall@10")
@@ -42,7 +46,7 @@ def split(dataset: BeirDataset, dev_size: int, seed: int) -> BeirDataset:
     return BeirDataset(dataset.name + "-dev", dataset.directory, kept, qrels, dataset.documents, 0, 0)
 
 
-def score(retriever, dataset: BeirDataset, documents) -> dict[str, float]:  # noqa: ANN001
+def score(retriever, dataset: BeirDataset, documents) -> dict[str, float]:
     rankings = {}
     for qid, text in dataset.queries:
         hits = retriever.search(text, 300)
@@ -72,8 +76,8 @@ def main() -> int:
     configs = {"dense": lambda: DenseRetriever(index, embedder)}
     for dense_weight in (1.0, 0.9, 0.8, 0.7, 0.6, 0.5):
         for type_weight in (0.0, 0.1, 0.2, 0.3, 0.5):
-            configs[f"hybrid w={dense_weight} t={type_weight}"] = (
-                lambda d=dense_weight, t=type_weight: HybridRetriever(index, embedder, dense_weight=d, type_weight=t)
+            configs[f"hybrid w={dense_weight} t={type_weight}"] = lambda d=dense_weight, t=type_weight: HybridRetriever(
+                index, embedder, dense_weight=d, type_weight=t
             )
     results = {}
     for name, make in configs.items():

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+TESTS = REPO_ROOT / "tests"
+DATA = TESTS / "data"
 # The real MedQuAD lives outside the repo (it is never copied in); tests only read it.
 MEDQUAD_DIR = REPO_ROOT.parent / "shared" / "data" / "medquad"
 
@@ -124,16 +126,16 @@ class FakeAssistant:
         return Quote(passage, source, 0.9, h_start, h_start + len(highlight))
 
     def answer(self, question: str):
-        from medquote import safety
         from medquote.errors import InputError
         from medquote.records import Answer, Emergency, Status
+        from medquote.safety import templates
 
         if not question or not question.strip():
-            raise InputError(safety.EMPTY_QUESTION_MESSAGE)
+            raise InputError(templates.EMPTY_QUESTION_MESSAGE)
         self.questions.append(question)
         q = question.lower()
         asthma, crisis, hostile = self._sources
-        common = {"question": question, "disclaimer": safety.DISCLAIMER, "index_version": FAKE_INDEX_VERSION}
+        common = {"question": question, "disclaimer": templates.DISCLAIMER, "index_version": FAKE_INDEX_VERSION}
         if "harm" in q:
             emergency = Emergency(
                 message="If you or someone else may be in danger, call your local emergency number now.",
@@ -150,7 +152,7 @@ class FakeAssistant:
             quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
             notes = ("Quotes are shortened to the most relevant passage.",)
             return Answer(status=Status.ANSWERED, quotes=(quote,), notes=notes, **common)
-        return Answer(status=Status.NO_MATCH, quotes=(), message=safety.NOT_FOUND_MESSAGE, **common)
+        return Answer(status=Status.NO_MATCH, quotes=(), message=templates.NOT_FOUND_MESSAGE, **common)
 
 
 @pytest.fixture
@@ -163,7 +165,7 @@ def fake_assistant() -> FakeAssistant:
 def real_embedder():
     """The packaged all-MiniLM-L6-v2, loaded once per test session."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from medquote.embed import SentenceTransformerEmbedder
+    from medquote.index.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 
@@ -173,7 +175,7 @@ def real_seed_index(tmp_path_factory, real_embedder) -> Path:
     """The default corpus indexed with the real model (built once per session)."""
     import shutil
 
-    from medquote.build import build_index
+    from medquote.index.build import build_index
 
     root = tmp_path_factory.mktemp("real-seed")
     shutil.copytree(SEEDS_CORPUS, root / "corpus")
@@ -207,7 +209,7 @@ def medquad_sample(tmp_path_factory, real_embedder):
     """
     import json
 
-    from medquote.beir import medquad_to_beir
+    from medquote.eval.medquad_to_beir import medquad_to_beir
 
     medquad = require_data(MEDQUAD_DIR, "MedQuAD")
     sample = json.loads((REPO_ROOT / "tests" / "data" / "medquad_baseline.json").read_text(encoding="utf-8"))["sample"]

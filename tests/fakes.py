@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from medquote.lexical import tokenize
+from medquote.index.terms import tokenize
 
 
 class FakeEmbedder:
@@ -18,9 +18,7 @@ class FakeEmbedder:
     test retrieval logic without the real model. ``calls`` counts encoded texts.
     """
 
-    def __init__(
-        self, dimension: int = 8192, *, name: str = "fake-keywords-8192", delay: float = 0.0
-    ) -> None:
+    def __init__(self, dimension: int = 8192, *, name: str = "fake-keywords-8192", delay: float = 0.0) -> None:
         self._dimension = dimension
         self._name = name
         self.delay = delay

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from medquote.cli import main
-from medquote.sources import load_corpus
+from medquote.ingest.manifest import load_corpus
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

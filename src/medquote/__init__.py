@@ -1,6 +1,11 @@
 """medquote: answers health questions by quoting vetted sources verbatim.
 
 ``import medquote`` is cheap: the public names below are imported on first use.
+
+Stages, one subpackage each, imports pointing down only (import-linter checks it)::
+
+    ingest → index → retrieval ─┐
+                     safety ────┴→ answer → ui → cli      (eval/ may import any; only cli imports eval)
 """
 
 from __future__ import annotations
@@ -18,16 +23,18 @@ _EXPORTS = {
     "Quote": "medquote.records",
     "Source": "medquote.records",
     "Status": "medquote.records",
-    "Assistant": "medquote.answer",
-    "BuildParams": "medquote.build",
-    "BuildReport": "medquote.build",
-    "build_index": "medquote.build",
-    "Index": "medquote.index",
-    "load_index": "medquote.index",
-    "Embedder": "medquote.embed",
-    "SentenceTransformerEmbedder": "medquote.embed",
-    "Retriever": "medquote.retrieve",
-    "make_retriever": "medquote.retrieve",
+    "Assistant": "medquote.answer.assistant",
+    "BuildParams": "medquote.index.build",
+    "BuildReport": "medquote.index.build",
+    "build_index": "medquote.index.build",
+    "Index": "medquote.index.store",
+    "load_index": "medquote.index.store",
+    "Embedder": "medquote.index.embed",
+    "SentenceTransformerEmbedder": "medquote.index.embed",
+    "HybridRetriever": "medquote.retrieval.hybrid",
+    "Weights": "medquote.retrieval.hybrid",
+    "Retriever": "medquote.retrieval.base",
+    "make_retriever": "medquote.retrieval.registry",
 }
 
 __all__ = [
@@ -38,6 +45,7 @@ __all__ = [
     "Embedder",
     "Emergency",
     "Hit",
+    "HybridRetriever",
     "Index",
     "Passage",
     "Quote",
@@ -45,6 +53,7 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "Source",
     "Status",
+    "Weights",
     "__version__",
     "build_index",
     "load_index",
@@ -52,12 +61,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from medquote.answer import Assistant
-    from medquote.build import BuildParams, BuildReport, build_index
-    from medquote.embed import Embedder, SentenceTransformerEmbedder
-    from medquote.index import Index, load_index
+    from medquote.answer.assistant import Assistant
+    from medquote.index.build import BuildParams, BuildReport, build_index
+    from medquote.index.embed import Embedder, SentenceTransformerEmbedder
+    from medquote.index.store import Index, load_index
     from medquote.records import Answer, Emergency, Hit, Passage, Quote, Source, Status
-    from medquote.retrieve import Retriever, make_retriever
+    from medquote.retrieval.base import Retriever
+    from medquote.retrieval.hybrid import HybridRetriever, Weights
+    from medquote.retrieval.registry import make_retriever
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,7 @@
-"""The ``medquote`` command. Domain errors become one line on stderr and exit code 1, never a traceback."""
+"""The ``medquote`` command. Domain errors become one line on stderr and exit code 1, never a traceback.
+
+Heavy imports happen inside the handlers, so ``medquote --help`` is instant.
+"""
 
 from __future__ import annotations
 
@@ -11,54 +14,54 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from medquote.errors import MedquoteError
+from medquote.settings import CHUNK_WORDS, CORPUS_DIR, FEEDBACK_PATH, FORMATS, HNSW_THRESHOLD, HOST, INDEX_DIR, PORT, K
 
-DEFAULT_CORPUS = Path("corpus")
-DEFAULT_INDEX = Path("index")
+log = logging.getLogger("medquote")
 
 
-def _model(args: argparse.Namespace):  # noqa: ANN202 - keeps the heavy import out of --help
-    from medquote.embed import SentenceTransformerEmbedder
+def _embedder(args: argparse.Namespace):
+    from medquote.index.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(args.model)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from medquote.build import BuildParams, build_index
-    from medquote.chunk import ChunkParams
+    from medquote.answer.abstain import CALIBRATED_FOR, calibrated_for
+    from medquote.index.build import BuildParams, build_index
+    from medquote.index.chunk import ChunkParams
 
-    params = BuildParams(
-        chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold
-    )
-    report = build_index(
-        args.corpus, args.index, _model(args), params=params, force=args.force, progress=True
-    )
+    embedder = _embedder(args)
+    if not calibrated_for(embedder.name):
+        print(
+            f"medquote: warning: 'not found' is calibrated for {CALIBRATED_FOR}, not {embedder.name}; "
+            "re-run the abstention calibration (benchmarks/eval.py) before trusting its answers",
+            file=sys.stderr,
+        )
+    params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
+    report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True)
     print(report.summary())
     return 0
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from medquote import sources
+    from medquote.ingest import manifest
 
     if args.sources_command == "add":
-        entry = sources.add_source(
+        entry = manifest.add_source(
             args.corpus, Path(args.file), title=args.title, source_id=args.id, publisher=args.publisher,
             url=args.url, license=args.license, vetted=args.vetted, note=args.note, fmt=args.format or "",
         )  # fmt: skip
-        state = (
-            "vetted"
-            if entry.vetting == "vetted"
-            else "pending: review it, then `medquote sources vet " + entry.id + "`"
-        )
+        state = "vetted" if entry.vetting == "vetted" else f"pending: review it, then `medquote sources vet {entry.id}`"
         print(f"Added {entry.id} ({entry.file}, sha256 {entry.sha256[:12]}…), {state}")
     elif args.sources_command == "vet":
-        entry = sources.vet_source(args.corpus, args.id, note=args.note, status=args.status)
+        entry = manifest.vet_source(args.corpus, args.id, note=args.note, status=args.status)
         print(f"{entry.id}: {entry.vetting} (sha256 {entry.sha256[:12]}…)")
     elif args.sources_command == "list":
-        corpus = sources.load_corpus(args.corpus)
+        corpus = manifest.load_corpus(args.corpus)
         for e in corpus.entries:
             print(f"{e.id}\t{e.vetting}\t{e.file}\t{e.title}\t{e.publisher or '-'}\t{e.url or '-'}")
     else:
-        problems = sources.check(sources.load_corpus(args.corpus))
+        problems = manifest.check(manifest.load_corpus(args.corpus))
         for problem in problems:
             print(f"{'ERROR' if problem.blocking else 'note'}: {problem}")
         if not problems:
@@ -68,8 +71,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from medquote.answer import Assistant
-    from medquote.safety import load_resources
+    from medquote.answer.assistant import Assistant
+    from medquote.safety.resources import load_resources
 
     options: dict[str, object] = {"k": args.k}
     if args.resources:
@@ -79,25 +82,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        from medquote.console import render_text
+        from medquote.ui.text import render_text
 
         print(render_text(answer))
+    if args.debug:
+        from medquote.ui.text import render_ranking
+
+        print(render_ranking(assistant, answer.question), file=sys.stderr)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from medquote.answer import Assistant
-    from medquote.serve import serve
+    from medquote.answer.assistant import Assistant
+    from medquote.ui.app import serve
 
     assistant = Assistant.from_index(args.index, model=args.model)
-    serve(assistant, host=args.host, port=args.port, feedback_path=args.feedback)
+    serve(assistant, host=args.host, port=args.port, feedback_path=args.feedback, share=args.share)
     return 0
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)"
-    )
+    parser.add_argument("--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -106,18 +111,18 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="index the vetted sources of the corpus")
-    build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    build.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    build.add_argument("--corpus", type=Path, default=CORPUS_DIR)
+    build.add_argument("--index", type=Path, default=INDEX_DIR)
     build.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
-    build.add_argument("--target-words", type=int, default=120, help="passage length to aim for")
+    build.add_argument("--target-words", type=int, default=CHUNK_WORDS, help="passage length to aim for")
     build.add_argument(
-        "--hnsw-threshold", type=int, default=200_000, help="passages from which search is approximate"
+        "--hnsw-threshold", type=int, default=HNSW_THRESHOLD, help="passages from which search is approximate"
     )
     _add_model(build)
     build.set_defaults(handler=cmd_build)
 
     src = commands.add_parser("sources", help="manage the corpus manifest")
-    src.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    src.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     sub = src.add_subparsers(dest="sources_command", required=True)
     add = sub.add_parser("add", help="register a source file (copied into the corpus)")
     add.add_argument("file")
@@ -126,7 +131,7 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--publisher", default="")
     add.add_argument("--url", default="")
     add.add_argument("--license", default="")
-    add.add_argument("--format", choices=("txt", "md", "html", "pdf", "medquad", "beir"))
+    add.add_argument("--format", choices=FORMATS)
     add.add_argument("--vetted", action="store_true", help="mark it vetted now (you reviewed it)")
     add.add_argument("--note", default="", help="vetting note")
     vet = sub.add_parser("vet", help="mark a source vetted and record its current hash")
@@ -139,23 +144,25 @@ def parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question with quotes")
     ask.add_argument("question")
-    ask.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    ask.add_argument("-k", type=int, default=3, help="at most this many quotes")
+    ask.add_argument("--index", type=Path, default=INDEX_DIR)
+    ask.add_argument("-k", type=int, default=K, help="at most this many quotes")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--resources", help="TOML file with emergency guidance for your country")
+    ask.add_argument("--debug", action="store_true", help="also show why passages ranked as they did (on stderr)")
     _add_model(ask)
     ask.set_defaults(handler=cmd_ask)
 
     serve = commands.add_parser("serve", help="launch the browser chat")
-    serve.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=7860)
-    serve.add_argument("--feedback", type=Path, default=Path("data/feedback.jsonl"))
+    serve.add_argument("--index", type=Path, default=INDEX_DIR)
+    serve.add_argument("--host", default=HOST, help="address to bind (default: %(default)s, this machine only)")
+    serve.add_argument("--port", type=int, default=PORT)
+    serve.add_argument("--feedback", type=Path, default=FEEDBACK_PATH, help="where thumbs up/down are appended")
+    serve.add_argument("--share", action="store_true", help="also publish a public gradio.live link")
     _add_model(serve)
     serve.set_defaults(handler=cmd_serve)
 
-    # `eval` and `medquad-to-beir` live with the evaluation code, keeping this file small.
-    from medquote.evaluate_cli import register
+    # The evaluation commands live with the evaluation code; `medquote.cli` is the one module above it.
+    from medquote.eval.cli import register
 
     register(commands)
     return root

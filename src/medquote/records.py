@@ -1,8 +1,11 @@
-"""The records carried end to end: a Source with its provenance, a Passage quoted from it, a Hit."""
+"""The records carried end to end: a Source with its provenance, a Passage quoted from it, a Hit, a Quote
+and the Answer. Frozen dataclasses whose invariants are in their docstrings; this module imports nothing
+of medquote."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 
@@ -61,8 +64,8 @@ class Hit:
     rank: int
 
 
-class Status:
-    """The three outcomes of a question."""
+class Status(StrEnum):
+    """The three outcomes of a question (their values are what ``medquote ask --json`` prints)."""
 
     ANSWERED = "answered"
     NO_MATCH = "no_match"
@@ -122,7 +125,7 @@ class Quote:
 class Answer:
     """Everything the product says in reply to one question.
 
-    Apart from the quotes, every string here is fixed template text (see ``medquote.safety``).
+    Apart from the quotes, every string here is fixed template text (see ``medquote.safety.templates``).
     """
 
     question: str

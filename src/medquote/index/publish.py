@@ -1,0 +1,102 @@
+"""Publishing a build: write its files to a temporary folder, then make it live with one atomic replace.
+
+A build goes live only by the replace of ``CURRENT``; a kill at any moment leaves the previous build live.
+The live build and the one before it are kept (a running app may still be reading the older one).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from medquote.files import atomic_write, fsync_tree
+from medquote.index.manifest import BUILDS, MANIFEST, POINTER
+from medquote.index.qtypes import passage_features
+from medquote.index.terms import tokenize
+from medquote.records import Passage, Source, context_text
+
+if TYPE_CHECKING:
+    from medquote.index.build import BuildParams
+
+
+def publish(
+    index_dir: Path,
+    version: str,
+    manifest: dict[str, object],
+    passages: list[Passage],
+    sources: dict[str, Source],
+    vectors: np.ndarray,
+    params: BuildParams,
+    *,
+    progress: bool = False,
+) -> None:
+    """Write the build ``version`` of ``index_dir`` and make it the live one."""
+    import bm25s
+    import faiss
+
+    # bm25s sets its own logger to DEBUG when imported; its build chatter is not for our users.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    builds = index_dir / BUILDS
+    builds.mkdir(exist_ok=True)
+    _remove_abandoned(builds)
+    temporary = builds / f".tmp-{os.getpid()}-{version}"
+    temporary.mkdir()
+    try:
+        atomic_write(temporary / "passages.jsonl", (json.dumps(asdict(p), ensure_ascii=False) for p in passages))
+        atomic_write(temporary / "sources.jsonl", (json.dumps(asdict(s), ensure_ascii=False) for s in sources.values()))
+        dimension = vectors.shape[1]
+        if len(passages) >= params.hnsw_threshold:
+            dense = faiss.IndexHNSWFlat(dimension, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            dense.hnsw.efConstruction = 80
+        else:
+            dense = faiss.IndexFlatIP(dimension)
+        dense.add(vectors)
+        faiss.write_index(dense, str(temporary / "dense.faiss"))
+        bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b, method="lucene")
+        texts = [context_text(p, sources[p.source_id]) if params.bm25_context else p.text for p in passages]
+        bm25.index([tokenize(text) or [""] for text in texts], show_progress=progress)
+        bm25.save(str(temporary / "bm25"))
+        np.savez(temporary / "features.npz", **passage_features(passages))
+        # The manifest goes last: a folder with a manifest is a complete build.
+        atomic_write(temporary / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        fsync_tree(temporary)
+        temporary.rename(builds / version)
+        atomic_write(index_dir / POINTER, version + "\n", durable=True)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=version)
+
+
+def _prune(index_dir: Path, keep: str) -> None:
+    """Drop old builds, keeping the live one and the one before it (a running app may still read it)."""
+    builds = sorted(p for p in (index_dir / BUILDS).iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in [b for b in builds if b.name != keep][:-1]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_abandoned(builds: Path) -> None:
+    """Temporary folders of builds that were killed (their process is gone)."""
+    for folder in builds.glob(".tmp-*"):
+        pid = int(folder.name.split("-")[1]) if folder.name.split("-")[1].isdigit() else 0
+        if pid == os.getpid() or not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

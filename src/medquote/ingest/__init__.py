@@ -1,0 +1,14 @@
+"""Stage 1, ingest: source files → normalised documents, and the corpus manifest that vouches for them.
+
+``manifest`` reads and writes ``corpus/sources.toml`` (what each source is, where it came from, whether
+it is vetted); ``registry`` reads a file with the reader registered for its format (``text``, ``html``,
+``pdf``, ``medquad``, ``beir``); ``normalize`` fixes the text once, so every later quote is a slice of it.
+"""
+
+from __future__ import annotations
+
+from medquote.ingest.document import Document, ReadResult
+from medquote.ingest.normalize import normalize_text
+from medquote.ingest.registry import FORMATS, READERS, detect_format, read_documents
+
+__all__ = ["FORMATS", "READERS", "Document", "ReadResult", "detect_format", "normalize_text", "read_documents"]

@@ -1,0 +1,23 @@
+"""What every retriever offers, and ranked hits from scored rows."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from medquote.index.store import Index
+from medquote.records import Hit
+
+
+class Retriever(Protocol):
+    name: str
+    index: Index
+
+    def search(self, query: str, k: int = 10) -> list[Hit]: ...
+
+
+def ranked_hits(index: Index, rows: np.ndarray, scores: np.ndarray, k: int) -> list[Hit]:
+    """The ``k`` best of ``rows`` by ``scores`` as Hits (ties keep the order of ``rows``)."""
+    order = np.argsort(-scores, kind="stable")[:k]
+    return [Hit(index.passages[int(rows[i])], float(scores[i]), rank) for rank, i in enumerate(order, start=1)]

@@ -1,0 +1,33 @@
+"""Dense retrieval: the question's embedding against the passages' (inner product of unit vectors, FAISS)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from medquote.index.embed import Embedder
+from medquote.index.store import Index
+from medquote.records import Hit
+from medquote.retrieval.base import ranked_hits
+from medquote.retrieval.query import Query, prepare_query
+
+
+class DenseRetriever:
+    name = "dense"
+
+    def __init__(self, index: Index, embedder: Embedder) -> None:
+        self.index = index
+        self.embedder = embedder
+
+    def embed(self, query: Query) -> np.ndarray:
+        return self.embedder.encode([query.dense_text])[0]
+
+    def top(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``depth`` nearest passages' rows and cosines."""
+        depth = min(depth, self.index.dense.ntotal)
+        scores, rows = self.index.dense.search(vector.reshape(1, -1), depth)
+        keep = rows[0] >= 0
+        return rows[0][keep], scores[0][keep]
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        rows, scores = self.top(self.embed(prepare_query(query, self.index.topic)), k)
+        return ranked_hits(self.index, rows, scores, k)

@@ -1,0 +1,46 @@
+"""Every text medquote writes itself. Nothing else it shows is its own words: the rest are quotes.
+
+Changing one of these changes what a person in distress may read; keep them short, plain and fixed.
+"""
+
+from __future__ import annotations
+
+DISCLAIMER = (
+    "This is general information, quoted word for word from vetted sources. It is not medical advice "
+    "and not a substitute for a doctor, pharmacist or other health professional. "
+    "In an emergency, call your local emergency number."
+)
+NOT_FOUND_MESSAGE = (
+    "I could not find this in the vetted sources, so I have nothing to quote. "
+    "Try rephrasing the question, or ask a doctor, pharmacist or other health professional."
+)
+DOSING_NOTE = (
+    "For how much to take, ask your prescriber or pharmacist. "
+    "The quotes below are general information, not a dose for you."
+)
+EMPTY_QUESTION_MESSAGE = "The question is empty. Type a health question, for example: What is Klonopin used for?"
+MAX_QUESTION_CHARS = 2000
+TRUNCATION_NOTE = f"Your question was shortened to its first {MAX_QUESTION_CHARS:,} characters."
+SENSITIVE_LEAD = (
+    "If you or someone you know is thinking about suicide or self-harm, or may have taken too much of a "
+    "medicine, help is available now: "
+)
+EMERGENCY_MESSAGE = (
+    "This may be an emergency. Call your local emergency number now (911 in the US), "
+    "or go to the nearest emergency department. Do not wait for an answer here."
+)
+EMERGENCY_RESOURCES = (
+    "Emergency services: 911 (US) or your local emergency number",
+    "988 Suicide & Crisis Lifeline: call or text 988 (US)",
+    "Poison Control: 1-800-222-1222 (US)",
+)
+
+# The chat and the terminal.
+EMERGENCY_TITLE = "Get help now"
+QUOTES_HEADING = "From the vetted sources, word for word:"
+REPHRASE_HINT = "Tip: use the name of the condition, symptom or medicine, and ask about one thing at a time."
+FAILURE_MESSAGE = "Sorry, the answer could not be produced. Please try again in a moment."
+PUBLISHER_MISSING = "Publisher not recorded"
+DATE_MISSING = "Date not recorded"
+LICENSE_MISSING = "License not recorded"
+LINK_MISSING = "No link"

@@ -1,0 +1,30 @@
+"""Names and defaults used in more than one place, defined once. Imports nothing of medquote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Folders, relative to where medquote runs.
+CORPUS_DIR = Path("corpus")
+INDEX_DIR = Path("index")
+FEEDBACK_PATH = Path("data") / "feedback.jsonl"
+EVAL_CACHE = Path(".cache") / "medquote-eval"
+
+# The chat.
+HOST = "127.0.0.1"
+PORT = 7860
+
+# Answering: at most this many quotes per answer.
+K = 3
+
+# Input formats, by the name a manifest entry or `--format` uses.
+FORMATS = ("txt", "md", "html", "pdf", "medquad", "beir")
+
+# Retrievers by name; "default" is what `medquote ask` and the chat use.
+RETRIEVERS = ("bm25", "dense", "hybrid", "default")
+DEFAULT_RETRIEVER = "default"
+
+# Passages: aim for this many words (whole sentences; see medquote.index.chunk).
+CHUNK_WORDS = 120
+# From this many passages the dense index is approximate (HNSW) instead of exact.
+HNSW_THRESHOLD = 200_000

@@ -1,0 +1,59 @@
+"""An answer as plain text for the terminal (`medquote ask` without --json)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from medquote.records import Answer, Status
+from medquote.safety.templates import PUBLISHER_MISSING
+
+_WIDTH = 100
+
+
+def _wrap(text: str, prefix: str = "") -> str:
+    lines = []
+    for line in text.splitlines() or [""]:
+        lines.append(textwrap.fill(line, _WIDTH, initial_indent=prefix, subsequent_indent=prefix) or prefix)
+    return "\n".join(lines)
+
+
+def render_text(answer: Answer) -> str:
+    """Emergency guidance first, then each quote with its highlighted sentence and source, then notes and
+    the disclaimer. Quotes are printed as stored; only the » « marks around the highlight are added."""
+    parts: list[str] = []
+    if answer.emergency is not None:
+        resources = "".join(f"\n   - {resource}" for resource in answer.emergency.resources)
+        parts.append(f"!! {answer.emergency.message}{resources}")
+    if answer.status == Status.NO_MATCH and answer.message:
+        parts.append(answer.message)
+    for number, quote in enumerate(answer.quotes, start=1):
+        text = quote.text
+        marked = f"{text[: quote.highlight_start]}»{quote.highlight}«{text[quote.highlight_end :]}"
+        source = quote.source
+        card = " · ".join(
+            part
+            for part in (source.title, source.publisher or PUBLISHER_MISSING.lower(), source.url, source.date)
+            if part
+        )
+        section = f" — {quote.passage.section}" if quote.passage.section else ""
+        parts.append(f"[{number}] {card}{section}\n{_wrap(marked, '  > ')}")
+    parts.extend(_wrap(note, "Note: ") for note in answer.notes)
+    parts.append(_wrap(answer.disclaimer))
+    return "\n\n".join(parts)
+
+
+def render_ranking(assistant, question: str, top: int = 10) -> str:
+    """Why passages ranked as they did: the best ``top`` candidates with each feature's contribution."""
+    scored = assistant.retriever.score(question)
+    index = assistant.index
+    names = list(scored.contributions)
+    header = ["rank", "fused", *names, "passage"]
+    lines = ["  ".join(header)]
+    for rank, position in enumerate(scored.order()[:top], start=1):
+        passage = index.passages[int(scored.rows[position])]
+        parts = [f"{scored.contributions[name][position]:+.3f}" for name in names]
+        snippet = " ".join(passage.text.split())[:60]
+        lines.append(
+            "  ".join([f"{rank:>4}", f"{scored.fused[position]:.3f}", *parts, f"{passage.source_id}: {snippet}"])
+        )
+    return "\n".join(lines)

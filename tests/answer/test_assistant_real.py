@@ -1,0 +1,79 @@
+"""Answering with the real packaged model on the default corpus: what a person asking would get."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import DATA
+
+from medquote.answer.assistant import Assistant
+from medquote.index.store import load_index
+from medquote.records import Status
+from medquote.retrieval.hybrid import HybridRetriever
+from medquote.safety import templates
+from medquote.safety.resources import sensitive_note
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def assistant(real_seed_index, real_embedder) -> Assistant:
+    return Assistant(HybridRetriever(load_index(real_seed_index), real_embedder))
+
+
+def _questions() -> list[str]:
+    seed = [json.loads(line)["text"] for line in (DATA / "seed_eval" / "queries.jsonl").read_text().splitlines()]
+    triage = [json.loads(line)["text"] for line in (DATA / "triage.jsonl").read_text().splitlines()]
+    unanswerable = [line for line in (DATA / "seed_unanswerable.txt").read_text().splitlines() if line[:1].isalpha()]
+    return seed + unanswerable + triage[::4]
+
+
+def test_over_many_questions_every_quote_is_verbatim_and_the_disclaimer_is_always_there(assistant):
+    seen = set()
+    for question in _questions():
+        answer = assistant.answer(question)
+        seen.add(answer.status)
+        assert answer.disclaimer == templates.DISCLAIMER
+        assert (answer.status == Status.EMERGENCY) == (answer.emergency is not None)
+        assert (answer.status == Status.ANSWERED) == bool(answer.quotes)
+        for quote in answer.quotes:
+            assert quote.source.text[quote.passage.start : quote.passage.end] == quote.text
+            assert quote.highlight in quote.text
+    assert seen == {Status.ANSWERED, Status.NO_MATCH, Status.EMERGENCY}
+
+
+def test_a_generic_name_finds_passages_that_only_use_the_brand_name(assistant):
+    answer = assistant.answer("what are the withdrawal symptoms of clonazepam?")
+    assert answer.status == Status.ANSWERED
+    top = answer.quotes[0].text
+    assert "Klonopin" in top and "clonazepam" not in top.lower()
+
+
+@pytest.mark.parametrize(
+    ("vague", "named"),
+    [
+        ("why does this medicine stop working after a while?", "why does klonopin stop working after a while?"),
+        ("what are the side effects of this medication", "what are the side effects of klonopin"),
+        ("is it addictive?", "is klonopin addictive?"),
+    ],
+)
+def test_this_medicine_means_the_topic_of_a_single_topic_corpus(assistant, vague, named):
+    answer, reference = assistant.answer(vague), assistant.answer(named)
+    assert answer.status == reference.status == Status.ANSWERED
+    assert answer.quotes[0].passage.id == reference.quotes[0].passage.id
+
+
+def test_personal_dosing_question_gets_quotes_the_prescriber_note_and_no_number_of_its_own(assistant):
+    answer = assistant.answer("I take klonopin for panic attacks, should I take a higher dose?")
+    assert answer.status == Status.ANSWERED and templates.DOSING_NOTE in answer.notes
+    own_text = " ".join([*answer.notes, answer.disclaimer, answer.message or ""])
+    assert not re.search(r"\d", own_text)
+
+
+def test_informational_suicide_question_is_answered_with_resources(assistant):
+    answer = assistant.answer("does klonopin raise the risk of suicide?")
+    assert answer.status == Status.ANSWERED
+    assert any("suicide" in q.text for q in answer.quotes)
+    assert sensitive_note(assistant.resources) in answer.notes

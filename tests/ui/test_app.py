@@ -1,0 +1,314 @@
+"""The chat's HTML, its feedback store and its API endpoint, without a browser."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+import re
+import threading
+from dataclasses import replace
+
+import gradio as gr
+import pytest
+from conftest import REPO_ROOT
+
+from medquote.records import Source, Status
+from medquote.safety.templates import EMPTY_QUESTION_MESSAGE, PUBLISHER_MISSING, REPHRASE_HINT
+from medquote.ui.app import build_app
+from medquote.ui.feedback import FeedbackStore, read_feedback
+from medquote.ui.html import render_answer, render_notice, render_question, render_sources, safe_url
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+ANSWER_KEYS = {
+    "question",
+    "status",
+    "passages",
+    "disclaimer",
+    "emergency",
+    "message",
+    "notes",
+    "index_version",
+}
+
+
+APP_PY = REPO_ROOT / "app.py"
+
+
+def _load_app_py():
+    """The top-level app.py as a module (the repo root is not on pytest's import path)."""
+    spec = importlib.util.spec_from_file_location("medquote_app_py", APP_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fn(demo: gr.Blocks, api_name: str):
+    return next(f.fn for f in demo.fns.values() if f.api_name == api_name)
+
+
+# --- render_answer -----------------------------------------------------------------------------------
+
+
+def test_answered_shows_quote_highlight_source_and_disclaimer(fake_assistant):
+    answer = fake_assistant.answer("What are the symptoms of asthma?")
+    page = render_answer(answer)
+    assert answer.status == Status.ANSWERED
+    assert '<blockquote class="mq-quote">' in page
+    assert "<mark>wheezing, coughing, chest tightness</mark>" in page
+    assert (
+        '<a class="mq-link" href="https://medlineplus.gov/asthma.html" target="_blank" '
+        'rel="noopener noreferrer">Asthma</a>'
+    ) in page
+    assert "MedlinePlus" in page and "2024-05-01" in page
+    assert '<p class="mq-note">Quotes are shortened to the most relevant passage.</p>' in page
+    assert f'class="mq-disclaimer" role="note">{answer.disclaimer}</div>' in page
+
+
+def test_emergency_banner_comes_before_the_first_quote(fake_assistant):
+    answer = fake_assistant.answer("I want to harm myself")
+    page = render_answer(answer)
+    assert answer.status == Status.EMERGENCY and answer.quotes
+    banner = page.index('class="mq-emergency" role="alert"')
+    assert banner < page.index('<blockquote class="mq-quote">')
+    for text in (answer.emergency.message, *answer.emergency.resources):
+        assert banner < page.index(text)
+    assert answer.disclaimer in page
+
+
+def test_no_match_shows_not_found_with_a_rephrase_hint_and_disclaimer(fake_assistant):
+    answer = fake_assistant.answer("Tell me about bananas")
+    page = render_answer(answer)
+    assert answer.status == Status.NO_MATCH
+    assert 'class="mq-notfound"' in page and answer.message in page
+    assert "rephras" in page.lower() and f'<p class="mq-hint">{REPHRASE_HINT}</p>' in page
+    assert "<blockquote" not in page
+    assert answer.disclaimer in page
+
+
+@pytest.mark.parametrize("question", ["What are the symptoms of asthma?", "harm", "bananas", "script"])
+def test_every_reply_ends_with_the_disclaimer(fake_assistant, question):
+    answer = fake_assistant.answer(question)
+    page = render_answer(answer)
+    assert page.rindex("mq-disclaimer") > max(page.rfind("mq-quote"), page.rfind("mq-notfound"))
+
+
+def test_html_in_a_source_is_escaped_everywhere(fake_assistant):
+    answer = fake_assistant.answer("script")
+    page = render_answer(answer)
+    assert "<script" not in page and "<img" not in page and "<b>" not in page
+    assert "<mark>&lt;script&gt;window.__xss=1&lt;/script&gt;</mark>" in page
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in page
+    # The & and < of the URL are escaped inside the attribute.
+    assert 'href="https://example.org/page?a=1&amp;b=&lt;2&gt;"' in page
+
+
+@pytest.mark.parametrize("payload", [SCRIPT, IMG])
+def test_html_in_a_passage_or_title_is_escaped(fake_assistant, payload):
+    base = fake_assistant.answer("What are the symptoms of asthma?")
+    quote = base.quotes[0]
+    hostile_source = replace(quote.source, title=payload, publisher=payload)
+    hostile_passage = replace(quote.passage, text=payload + quote.passage.text, section=payload)
+    hostile = replace(
+        quote,
+        source=hostile_source,
+        passage=hostile_passage,
+        highlight_start=0,
+        highlight_end=len(payload),
+    )
+    page = render_answer(replace(base, quotes=(hostile,), question=payload))
+    assert "<script" not in page and "<img" not in page
+    assert f"<mark>{payload.replace('<', '&lt;').replace('>', '&gt;')}</mark>" in page
+
+
+@pytest.mark.parametrize("payload", [SCRIPT, IMG])
+def test_a_question_is_shown_literally(payload):
+    shown = render_question(payload)
+    assert "<script" not in shown and "<img" not in shown
+    assert payload.replace("<", "&lt;").replace(">", "&gt;") in shown
+    assert "<img" not in render_notice(payload)
+
+
+def test_a_javascript_url_is_not_a_link(fake_assistant):
+    answer = fake_assistant.answer("harm")  # quotes the source whose url is javascript:alert(1)
+    page = render_answer(answer)
+    assert "javascript:" not in page
+    assert "<a " not in page
+    assert PUBLISHER_MISSING in page
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://medlineplus.gov/a.html", True),
+        ("http://example.org", True),
+        ("javascript:alert(1)", False),
+        (" JavaScript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example/x", False),
+        ("/relative/path", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_safe_url(url, ok):
+    assert (safe_url(url) is not None) is ok
+
+
+def test_highlight_out_of_range_is_clamped(fake_assistant):
+    answer = fake_assistant.answer("asthma")
+    quote = replace(answer.quotes[0], highlight_start=5, highlight_end=10_000)
+    page = render_answer(replace(answer, quotes=(quote,)))
+    assert page.count("<mark>") == 1 and "</mark></blockquote>" in page
+
+
+# --- render_sources ----------------------------------------------------------------------------------
+
+
+def test_sources_panel_lists_each_source_with_provenance(fake_assistant):
+    panel = render_sources(fake_assistant.sources, fake_assistant.built_at, fake_assistant.index_version)
+    assert "3 documents from 3 source entries" in panel
+    assert fake_assistant.index_version in panel and fake_assistant.built_at in panel
+    assert 'href="https://medlineplus.gov/asthma.html"' in panel
+    assert "Public domain" in panel and "CC BY 4.0" in panel
+    assert "<img" not in panel and "<b>" not in panel and 'href="javascript' not in panel
+
+
+def test_sources_panel_groups_thousands_of_sources_by_entry():
+    sources = [
+        Source(
+            id=f"medquad-{i}",
+            entry_id=f"medquad-{i % 3}",
+            key=str(i),
+            title=f"Question {i}",
+            text="text",
+            publisher="NIH",
+            url=f"https://example.org/{i}",
+            license="CC BY 4.0",
+            date=f"2017-0{1 + i % 9}-01",
+        )
+        for i in range(16_000)
+    ]
+    panel = render_sources(sources, "2026-11-21T05:30:00Z", "v1")
+    assert "16,000 documents from 3 source entries" in panel
+    assert panel.count("<tr>") == 1 + 3  # header + one row per entry
+    assert '<td class="mq-count">5,334</td>' in panel
+    assert "Question 15999" not in panel
+    assert "2017-01-01 \u2013 2017-07-01" in panel  # entry 0 holds months 1, 4 and 7
+
+
+# --- feedback ----------------------------------------------------------------------------------------
+
+
+def test_feedback_round_trip(tmp_path):
+    path = tmp_path / "nested" / "feedback.jsonl"
+    store = FeedbackStore(path)
+    store.record(question="Q <1>", rating="up", passage_ids=["a#1"], index_version="v1", status="answered")
+    store.record(question="Q2", rating="down", passage_ids=[], index_version="v1", status="no_match")
+    records = read_feedback(path)
+    assert [r["rating"] for r in records] == ["up", "down"]
+    first = records[0]
+    assert set(first) == {"time", "question", "rating", "passage_ids", "index_version", "status"}
+    assert first["question"] == "Q <1>" and first["passage_ids"] == ["a#1"] and first["status"] == "answered"
+    assert read_feedback(tmp_path / "absent.jsonl") == []
+
+
+def test_feedback_rejects_other_ratings(tmp_path):
+    with pytest.raises(ValueError):
+        FeedbackStore(tmp_path / "f.jsonl").record(
+            question="q", rating="meh", passage_ids=[], index_version="v", status="answered"
+        )
+
+
+def test_feedback_is_safe_across_threads(tmp_path):
+    store = FeedbackStore(tmp_path / "f.jsonl")
+
+    def write(n: int) -> None:
+        for i in range(50):
+            store.record(question=f"{n}-{i}", rating="up", passage_ids=["p"], index_version="v", status="answered")
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = (tmp_path / "f.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 400 and all(json.loads(line)["rating"] == "up" for line in lines)
+
+
+def test_default_feedback_path_is_under_the_current_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert FeedbackStore().path == tmp_path / "data" / "feedback.jsonl"
+
+
+# --- the app -----------------------------------------------------------------------------------------
+
+
+def test_build_app_returns_blocks_without_launching(fake_assistant, tmp_path):
+    demo = build_app(fake_assistant, feedback_path=tmp_path / "f.jsonl")
+    assert isinstance(demo, gr.Blocks)
+    assert not (tmp_path / "f.jsonl").exists()
+    public = [f.api_name for f in demo.fns.values() if f.api_visibility == "public"]
+    assert public == ["ask"]
+
+
+def test_api_endpoint_returns_the_ask_json(fake_assistant):
+    ask = _fn(build_app(fake_assistant), "ask")
+    result = ask("What are the symptoms of asthma?")
+    assert set(result) == ANSWER_KEYS
+    assert result == fake_assistant.answer("What are the symptoms of asthma?").to_dict()
+    json.dumps(result)  # plain JSON
+    passage = result["passages"][0]
+    assert passage["highlight"] in passage["text"]
+
+
+def test_api_endpoint_reports_empty_input_as_an_error(fake_assistant):
+    ask = _fn(build_app(fake_assistant), "ask")
+    with pytest.raises(gr.Error, match=re.escape(EMPTY_QUESTION_MESSAGE)):
+        ask("   ")
+
+
+def test_chat_keeps_history_and_shows_input_errors(fake_assistant):
+    respond = _fn(build_app(fake_assistant), "respond")
+    history, replies, box = respond("What are the symptoms of asthma?", [], {})
+    assert [m["role"] for m in history] == ["user", "assistant"] and box == ""
+    assert replies[1]["passage_ids"] == ["medline-asthma#55"]
+    history2, replies2, box2 = respond("  ", history, replies)
+    assert history2[:2] == history and len(history2) == 3
+    assert html.escape(EMPTY_QUESTION_MESSAGE) in history2[2]["content"]
+    assert not isinstance(box2, str)  # the textbox is left as typed
+    assert replies2 == replies
+
+
+def test_question_is_escaped_in_the_chat(fake_assistant):
+    respond = _fn(build_app(fake_assistant), "respond")
+    history, _, _ = respond(IMG, [], {})
+    assert "<img" not in history[0]["content"] and "&lt;img" in history[0]["content"]
+
+
+def test_thumbs_are_stored_with_question_passages_and_version(fake_assistant, tmp_path):
+    path = tmp_path / "f.jsonl"
+    demo = build_app(fake_assistant, feedback_path=path)
+    respond, on_like = _fn(demo, "respond"), _fn(demo, "on_like")
+    history, replies, _ = respond("What are the symptoms of asthma?", [], {})
+    on_like(replies, gr.LikeData(None, {"index": 1, "value": history[1]["content"], "liked": False}))
+    on_like(replies, gr.LikeData(None, {"index": 0, "value": "not an answer", "liked": True}))
+    [record] = read_feedback(path)
+    assert record["rating"] == "down"
+    assert record["question"] == "What are the symptoms of asthma?"
+    assert record["passage_ids"] == ["medline-asthma#55"]
+    assert record["index_version"] == fake_assistant.index_version and record["status"] == "answered"
+
+
+def test_app_py_exposes_build_app_and_launches_only_as_a_script():
+    app = _load_app_py()  # importing it must not start a server
+    assert app.build_app is build_app
+    assert '\nif __name__ == "__main__":\n    raise SystemExit(main())' in APP_PY.read_text()
+
+
+def test_main_reports_a_missing_index_in_one_line(tmp_path, capsys):
+    code = _load_app_py().main(["--index", str(tmp_path / "no-index")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("medquote: ") and "Traceback" not in err

@@ -1,0 +1,111 @@
+"""End to end, as a person uses it: `python app.py` on a real index built with the real model, in Chromium.
+
+The corpus is the default one plus a source whose text carries script and image-onerror payloads.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from browser_utils import ask, chat_page, free_port
+from conftest import REPO_ROOT
+
+from medquote.index.build import build_index
+from medquote.ingest.manifest import add_source
+from medquote.safety.templates import NOT_FOUND_MESSAGE
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+PAYLOAD_SOURCE = (
+    "Klonopin tablets and storage\n\n"
+    "Klonopin tablets should be stored at room temperature, away from light and moisture. "
+    "<script>window.__xss = 1</script> Keep Klonopin tablets out of reach of children. "
+    '<img src=x onerror="window.__xss=2">'
+)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, real_embedder):
+    root = tmp_path_factory.mktemp("e2e")
+    corpus = root / "corpus"
+    shutil.copytree(REPO_ROOT / "corpus", corpus)
+    payload = root / "storage.txt"
+    payload.write_text(PAYLOAD_SOURCE, encoding="utf-8")
+    add_source(corpus, payload, title="Storing <b>Klonopin</b>", url="https://example.org/storage", vetted=True)
+    build_index(corpus, root / "index", real_embedder)
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "app.py", "--index", str(root / "index"), "--port", str(port)]
+    command += ["--feedback", str(root / "feedback.jsonl")]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"app.py exited: {process.stdout.read().decode(errors='replace')[-2000:]}")
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("app.py did not start within 120 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture
+def page(app_url, browser):
+    with chat_page(browser, app_url) as tab:
+        yield tab
+
+
+def test_example_question_gets_a_verbatim_quote_with_its_source_and_the_disclaimer(page):
+    page.get_by_role("button", name="How long does clonazepam stay in the body?").click()
+    page.locator("#mq-chat .mq-answer").first.wait_for(timeout=60_000)
+    reply = page.locator("#mq-chat .mq-answer").last
+    quote = reply.locator("blockquote.mq-quote").first
+    assert "35 hours" in quote.inner_text()
+    assert "35 hours" in quote.locator("mark").inner_text()
+    corpus_text = " ".join((REPO_ROOT / "corpus" / "000_bd4c192c6f266751.txt").read_text(encoding="utf-8").split())
+    assert " ".join(quote.inner_text().split()) in corpus_text
+    assert "Klonopin Withdrawal" in reply.locator(".mq-source").first.inner_text()
+    assert "not medical advice" in reply.locator(".mq-disclaimer").inner_text()
+
+
+def test_source_links_open_in_a_new_tab(page):
+    ask(page, "How should Klonopin tablets be stored?")
+    link = page.locator("#mq-chat .mq-answer").last.locator(".mq-source a").first
+    assert link.get_attribute("href") == "https://example.org/storage"
+    assert link.get_attribute("target") == "_blank"
+
+
+def test_emergency_banner_comes_first(page):
+    ask(page, "my brother took a whole bottle of klonopin and wont wake up")
+    reply = page.locator("#mq-chat .mq-answer").last
+    banner = reply.locator(".mq-emergency")
+    assert banner.is_visible() and "911" in banner.inner_text()
+    assert reply.locator(":scope *").first.evaluate("e => !!e.closest('.mq-emergency')")
+
+
+def test_off_topic_question_is_not_found(page):
+    ask(page, "what's a good recipe for banana bread?")
+    assert NOT_FOUND_MESSAGE.split(",")[0] in page.locator("#mq-chat .mq-notfound").last.inner_text()
+
+
+def test_script_in_a_source_and_in_a_question_stays_text(page):
+    ask(page, '<img src=x onerror="window.__xss=3"> where should klonopin tablets be stored')
+    reply = page.locator("#mq-chat .mq-answer").last
+    reply.locator("blockquote.mq-quote").first.wait_for()
+    text = page.locator("#mq-chat").inner_text()
+    assert "<script>window.__xss = 1</script>" in text
+    assert "Storing <b>Klonopin</b>" in text
+    assert page.evaluate("window.__xss") is None

@@ -111,6 +111,11 @@ def test_build_then_ask_with_the_real_model(capsys, seed_corpus, tmp_path):
     assert passage["highlight"] in passage["text"] and "35 hours" in passage["highlight"]
     assert isinstance(passage["score"], float)
 
+    code, out, err = run(capsys, "ask", "How long is clonazepam's half-life?", "--index", str(index), "--debug")
+    header, first = err.splitlines()[:2]
+    assert code == 0 and "35 hours" in out
+    assert header.split()[:4] == ["rank", "fused", "cosine", "bm25"] and first.split()[0] == "1"
+
     code, out, _ = run(capsys, "ask", "I took 30 of my klonopin pills", "--index", str(index), "--json")
     emergency = json.loads(out)
     assert code == 0 and emergency["status"] == "emergency" and emergency["emergency"]["resources"]

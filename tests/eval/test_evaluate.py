@@ -288,6 +288,9 @@ def test_eval_command_prints_json_and_writes_runs_and_report(tmp_path, capsys, m
     assert "](metrics.png)" in report and "| default |" in report and "| bm25 |" in report
     assert "## The 20 worst queries (default retriever)" in report
     assert report.count("\n### ") == 20 and "Relevant:" in report
+    # Why each worst query's best passages ranked where they did, feature by feature.
+    assert report.count("Why (weighted feature contributions") == 20
+    assert "| rank | document | fused | cosine | bm25 |" in report
     assert (tmp_path / "report" / "metrics.png").read_bytes().startswith(b"\x89PNG")
 
 

@@ -181,3 +181,20 @@ def test_sigkill_at_any_moment_leaves_the_previous_index_loadable(seed_corpus, t
     build_index(seed_corpus, index_dir, fake_embedder, force=True)
     assert not list((index_dir / "builds").glob(".tmp-*"))
     assert json.loads((current_build(index_dir) / "manifest.json").read_text())["counts"]["passages"]
+
+
+def test_an_index_from_an_older_format_says_to_rebuild(seed_corpus, tmp_path, fake_embedder):
+    from medquote.index.manifest import FORMAT_VERSION
+
+    build_index(seed_corpus, tmp_path / "index", fake_embedder)
+    manifest_path = current_build(tmp_path / "index") / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["format_version"] = FORMAT_VERSION - 1
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(
+        IndexMismatchError, match=rf"index format {FORMAT_VERSION - 1} .* reads {FORMAT_VERSION}; run `medquote build`"
+    ):
+        load_index(tmp_path / "index")
+    # and `medquote build` does rebuild it: the fingerprint includes the format
+    assert not build_index(seed_corpus, tmp_path / "index", fake_embedder).up_to_date
+    load_index(tmp_path / "index")

@@ -25,11 +25,11 @@ XSS_QUESTION = '<img src=x onerror="window.__xss=1">'
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """(url, feedback path) of the chat, served with the fake assistant on a free local port."""
+    """(url, feedback path, app) of the chat, served with the fake assistant on a free local port."""
     feedback = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
     demo = build_app(FakeAssistant(), feedback_path=feedback)
     url = launch(demo, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
-    yield url, feedback
+    yield url, feedback, demo
     demo.close()
 
 
@@ -110,7 +110,7 @@ def test_empty_question_shows_the_input_error_and_keeps_the_chat(page):
 
 
 def test_thumbs_up_is_recorded_with_the_passages(page, server):
-    _, feedback = server
+    _, feedback, _ = server
     before = len(read_feedback(feedback))
     ask(page, ASTHMA)
     page.locator('#mq-chat button[aria-label="Like"]').last.click()
@@ -142,7 +142,7 @@ def test_about_the_sources_panel(page):
 def test_api_ask_returns_the_answer_json(server):
     from gradio_client import Client
 
-    url, _ = server
+    url, _, _ = server
     result = Client(url, verbose=False).predict(ASTHMA, api_name="/ask")
     assert result["status"] == "answered"
     assert result["passages"][0]["source"]["url"] == "https://medlineplus.gov/asthma.html"
@@ -179,6 +179,25 @@ def test_questions_are_answered_in_parallel():
 
 @pytest.mark.skipif(os.environ.get("MEDQUOTE_SCREENSHOT") != "1", reason="set MEDQUOTE_SCREENSHOT=1")
 def test_save_screenshot(server, browser):
-    url, _ = server
+    url, _, _ = server
     out = take_screenshot(url, ASTHMA, REPO_ROOT / "docs" / "screenshot.png", browser=browser)
     assert out.stat().st_size > 10_000
+
+
+def test_no_run_history_or_monitoring_pages_and_a_bounded_queue(server):
+    """A health app keeps no one's questions in a run-history page and exposes no traffic monitor."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    url = server[0]
+    for path, refused in (("monitoring", {403, 404}), ("gradio_api/runs", {404})):
+        with pytest.raises(urllib.error.HTTPError) as refusal:
+            urllib.request.urlopen(url + path, timeout=10)
+        assert refusal.value.code in refused, path
+    with urllib.request.urlopen(url + "config", timeout=10) as response:
+        assert json.loads(response.read())["run_history"] is False
+    # Beyond this many waiting questions Gradio answers "the queue is full" at once.
+    from medquote.ui.app import MAX_QUEUE
+
+    assert server[2]._queue.max_size == MAX_QUEUE

@@ -7,6 +7,8 @@ from pathlib import Path
 from medquote.eval.metrics import metric_names
 from medquote.eval.runs import Evaluation
 from medquote.records import Source
+from medquote.retrieval.hybrid import HybridRetriever
+from medquote.retrieval.registry import make_retriever
 
 WORST = 20
 
@@ -81,6 +83,7 @@ def _worst_queries(result: Evaluation) -> list[str]:
 
     worst = sorted(texts, key=lambda q: (run.per_query[q][ndcg], -first_relevant(q)))[:WORST]
     lines = [f"## The {len(worst)} worst queries ({name} retriever)", ""]
+    retriever = make_retriever(name, result.index, result.embedder) if result.embedder is not None else None
     for qid in worst:
         found = first_relevant(qid)
         where = f"first relevant at rank {found}" if found < 1_000_000 else "no relevant document retrieved"
@@ -93,7 +96,29 @@ def _worst_queries(result: Evaluation) -> list[str]:
         for doc, grade in sorted(result.dataset.qrels[qid].items(), key=lambda item: -item[1]):
             if grade > 0:
                 lines.append(f"- `{doc}` (grade {grade}) {_describe(documents.get(doc))}")
+        if isinstance(retriever, HybridRetriever):
+            lines += ["", *_contributions(retriever, result, qid, texts[qid])]
         lines.append("")
+    return lines
+
+
+def _contributions(retriever: HybridRetriever, result: Evaluation, qid: str, text: str, top: int = 5) -> list[str]:
+    """Why the best passages ranked where they did: each feature's weighted contribution."""
+    scored = retriever.score(text)
+    names = list(scored.contributions)
+    judged = result.dataset.qrels[qid]
+    lines = [
+        "Why (weighted feature contributions of the best passages):",
+        "",
+        "| rank | document | fused | " + " | ".join(names) + " |",
+        "|" + "---|" * (len(names) + 3),
+    ]
+    for rank, position in enumerate(scored.order()[:top], start=1):
+        passage = result.index.passages[int(scored.rows[position])]
+        doc = result.index.sources[passage.source_id].key
+        mark = f" ({judged[doc]})" if judged.get(doc) else ""
+        cells = " | ".join(f"{scored.contributions[name][position]:+.3f}" for name in names)
+        lines.append(f"| {rank} | `{doc}`{mark} | {scored.fused[position]:.3f} | {cells} |")
     return lines
 
 

@@ -95,6 +95,7 @@ class Evaluation:
     k: int
     runs: dict[str, RetrieverRun]
     abstention: AbstentionRow | None = None
+    embedder: Embedder | None = None  # what the queries were embedded with (the report re-scores a few)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of ``medquote eval --json``."""
@@ -155,4 +156,4 @@ def evaluate(
         [abstention] = abstention_curve(
             assistant, answerable, unanswerable, [assistant.abstention.threshold], progress=progress
         )
-    return Evaluation(dataset, index, report, k, runs, abstention)
+    return Evaluation(dataset, index, report, k, runs, abstention, embedder)

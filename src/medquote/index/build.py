@@ -51,12 +51,16 @@ class BuildParams:
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
+    """What a build did; ``embedded + cached == passages``."""
+
     index_dir: Path
     version: str
     sources: int
     passages: int
+    # Passages whose vectors were computed now, and those taken from the embedding cache.
     embedded: int
     cached: int
+    # Items of a collection (MedQuAD pairs, BEIR lines) skipped for having no text.
     skipped: int
     seconds: float
     up_to_date: bool = False
@@ -118,7 +122,8 @@ def build_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     with locked(index_dir / ".lock"):
         previous = read_manifest(index_dir)
-        if not force and previous and previous.get("fingerprint") == print_:
+        current = previous and previous.get("format_version") == FORMAT_VERSION
+        if not force and current and previous.get("fingerprint") == print_:
             counts = previous["counts"]
             return BuildReport(
                 index_dir, previous["version"], counts["sources"], counts["passages"], 0, 0, 0,

@@ -1,0 +1,31 @@
+"""The benchmark scripts still run (smoke tests on the small seed set; the real runs are in benchmarks/)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from conftest import REPO_ROOT, TESTS
+
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_tune_retrieval_sweeps_every_weight_on_the_seed_set(tmp_path, real_embedder):
+    tune = _script("tune_retrieval")
+    out = tmp_path / "tune.json"
+    argv = ["--dataset", str(TESTS / "data" / "seed_eval"), "--dev", "0", "--holdout", "0", "--rounds", "1",
+            "--cache", str(tmp_path / "cache"), "--out", str(out)]  # fmt: skip
+    assert tune.main(argv) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    tried = {name for trial in result["trials"] for name, weight in trial["weights"].items()
+             if weight != result["start"]["weights"].get(name)}  # fmt: skip
+    assert tried == set(tune.GRIDS)
+    assert result["best"]["dev"] >= result["start"]["dev"]
+    assert 0 < result["start"]["dev"] <= 1

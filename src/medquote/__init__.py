@@ -23,6 +23,8 @@ _EXPORTS = {
     "Quote": "medquote.records",
     "Source": "medquote.records",
     "Status": "medquote.records",
+    "Triage": "medquote.records",
+    "TriageLevel": "medquote.records",
     "Assistant": "medquote.answer.assistant",
     "BuildParams": "medquote.index.build",
     "BuildReport": "medquote.index.build",
@@ -53,6 +55,8 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "Source",
     "Status",
+    "Triage",
+    "TriageLevel",
     "Weights",
     "__version__",
     "build_index",
@@ -65,7 +69,7 @@ if TYPE_CHECKING:
     from medquote.index.build import BuildParams, BuildReport, build_index
     from medquote.index.embed import Embedder, SentenceTransformerEmbedder
     from medquote.index.store import Index, load_index
-    from medquote.records import Answer, Emergency, Hit, Passage, Quote, Source, Status
+    from medquote.records import Answer, Emergency, Hit, Passage, Quote, Source, Status, Triage, TriageLevel
     from medquote.retrieval.base import Retriever
     from medquote.retrieval.hybrid import HybridRetriever, Weights
     from medquote.retrieval.registry import make_retriever

@@ -74,11 +74,29 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Emergency:
-    """Fixed emergency guidance shown before anything else."""
+    """Fixed guidance with the resources to call: shown instead of quotes (an emergency) or above them (a check)."""
 
     message: str
     resources: tuple[str, ...]
     category: str = ""
+
+
+class TriageLevel(StrEnum):
+    """How much a message may signal danger: ``emergency`` (guidance instead of quotes), ``check``
+    (guidance above the quotes), ``none``."""
+
+    NONE = "none"
+    CHECK = "check"
+    EMERGENCY = "emergency"
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """The triage of one message: its level, the category of danger, and the guidance to show."""
+
+    level: TriageLevel = TriageLevel.NONE
+    category: str = ""
+    guidance: Emergency | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +154,10 @@ class Answer:
     message: str | None = None
     notes: tuple[str, ...] = ()
     index_version: str = ""
+    triage: Triage = Triage()
+    # The question as it was searched when a follow-up inherited the previous question's subject
+    # ("and with alcohol?" → "Klonopin: and with alcohol?"); None when searched as typed.
+    searched_as: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``medquote ask --json`` and of the chat's API endpoint."""
@@ -150,4 +172,6 @@ class Answer:
             "message": self.message,
             "notes": list(self.notes),
             "index_version": self.index_version,
+            "triage": {"level": str(self.triage.level), "category": self.triage.category},
+            "searched_as": self.searched_as,
         }

@@ -30,6 +30,8 @@ ANSWER_KEYS = {
     "message",
     "notes",
     "index_version",
+    "triage",
+    "searched_as",
 }
 
 

@@ -16,7 +16,7 @@ from medquote.answer.abstain import CALIBRATED_FOR, DEFAULT_ABSTENTION, Abstenti
 from medquote.answer.highlight import bm25_idf, highlight_span
 from medquote.index.manifest import current_build
 from medquote.index.store import Index, load_index
-from medquote.records import Answer, Quote, Source, Status
+from medquote.records import Answer, Quote, Source, Status, Triage, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.retrieval.query import prepare_query
 from medquote.safety import templates
@@ -130,7 +130,8 @@ class Assistant:
         emergency = triage(text, self.resources)
         if emergency is not None:
             # Guidance only: nothing retrieved can come before or instead of it.
-            return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, emergency, None, notes, version)
+            level = Triage(TriageLevel.EMERGENCY, emergency.category, emergency)
+            return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, emergency, None, notes, version, level)
         if sensitive_topic(text):
             notes += (sensitive_note(self.resources),)
         quotes = self._quotes(state, text)

@@ -29,3 +29,29 @@ def test_tune_retrieval_sweeps_every_weight_on_the_seed_set(tmp_path, real_embed
     assert tried == set(tune.GRIDS)
     assert result["best"]["dev"] >= result["start"]["dev"]
     assert 0 < result["start"]["dev"] <= 1
+
+
+@pytest.mark.slow
+def test_train_triage_is_reproducible_and_writes_a_model_that_loads(tmp_path, real_embedder):
+    from medquote.safety.classifier import TriageModel
+
+    train = _script("train_triage")
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / f"{run}.npz"
+        argv = [
+            "--limit",
+            "40",
+            "--medquad-questions",
+            "0",
+            "--out",
+            str(out),
+            "--results",
+            str(tmp_path / f"{run}.json"),
+        ]
+        assert train.main(argv) == 0
+        outputs.append(TriageModel.load(out))
+    first, second = outputs
+    assert first.classes == second.classes and first.thresholds == second.thresholds
+    assert (first.alarm[0] == second.alarm[0]).all() and (first.category[0] == second.category[0]).all()
+    assert "animal" in first.classes and 0 < first.thresholds.alarm < 1

@@ -119,6 +119,8 @@ def test_build_then_ask_with_the_real_model(capsys, seed_corpus, tmp_path):
     code, out, _ = run(capsys, "ask", "I took 30 of my klonopin pills", "--index", str(index), "--json")
     emergency = json.loads(out)
     assert code == 0 and emergency["status"] == "emergency" and emergency["emergency"]["resources"]
+    assert emergency["triage"]["level"] == "emergency" and emergency["triage"]["category"] == "overdose"
+    assert answer["triage"] == {"level": "none", "category": "", "guidance": None}
 
     code, out, _ = run(capsys, "ask", "how do I change a car tyre", "--index", str(index), "-k", "2")
     assert code == 0 and "could not find this in the vetted sources" in out and "not medical advice" in out

@@ -37,6 +37,7 @@ _EXPORTS = {
     "Weights": "medquote.retrieval.hybrid",
     "Retriever": "medquote.retrieval.base",
     "make_retriever": "medquote.retrieval.registry",
+    "triage": "medquote.safety.triage",
 }
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "build_index",
     "load_index",
     "make_retriever",
+    "triage",
 ]
 
 if TYPE_CHECKING:
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     from medquote.retrieval.base import Retriever
     from medquote.retrieval.hybrid import HybridRetriever, Weights
     from medquote.retrieval.registry import make_retriever
+    from medquote.safety.triage import triage
 
 
 def __getattr__(name: str) -> Any:

@@ -172,6 +172,12 @@ class Answer:
             "message": self.message,
             "notes": list(self.notes),
             "index_version": self.index_version,
-            "triage": {"level": str(self.triage.level), "category": self.triage.category},
+            "triage": {
+                "level": str(self.triage.level),
+                "category": self.triage.category,
+                "guidance": None
+                if self.triage.guidance is None
+                else {"message": self.triage.guidance.message, "resources": list(self.triage.guidance.resources)},
+            },
             "searched_as": self.searched_as,
         }

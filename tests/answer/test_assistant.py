@@ -17,10 +17,9 @@ from medquote.errors import InputError
 from medquote.index.build import build_index
 from medquote.index.store import load_index
 from medquote.ingest.manifest import vet_source
-from medquote.records import Status
+from medquote.records import Status, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.safety import templates
-from medquote.safety.resources import sensitive_note
 
 QUESTIONS = [
     "What are the side effects of Klonopin?",
@@ -68,7 +67,7 @@ def test_every_quote_is_verbatim_and_every_answer_has_the_disclaimer(assistant):
 def test_emergencies_are_answered_before_any_retrieval(assistant, monkeypatch):
     calls = []
     original = assistant._state.retriever.score
-    monkeypatch.setattr(assistant._state.retriever, "score", lambda q: calls.append(q) or original(q))
+    monkeypatch.setattr(assistant._state.retriever, "score", lambda q, **kw: calls.append(q) or original(q, **kw))
     answer = assistant.answer("my husband took a whole bottle of klonopin and won't wake up")
     assert answer.status == Status.EMERGENCY and not answer.quotes and calls == []
     assert "911" in " ".join(answer.emergency.resources)
@@ -79,7 +78,9 @@ def test_emergencies_are_answered_before_any_retrieval(assistant, monkeypatch):
 def test_informational_look_alike_gets_quotes_and_crisis_resources(assistant):
     answer = assistant.answer("does klonopin raise the risk of suicide?")
     assert answer.status == Status.ANSWERED
-    assert sensitive_note(assistant.resources) in answer.notes
+    assert answer.triage.level == TriageLevel.CHECK
+    assert answer.triage.guidance.resources == assistant.resources.resources
+    assert answer.to_dict()["triage"]["level"] == "check"
 
 
 def test_personal_dosing_question_gets_the_prescriber_note(assistant):

@@ -10,10 +10,9 @@ from conftest import DATA
 
 from medquote.answer.assistant import Assistant
 from medquote.index.store import load_index
-from medquote.records import Status
+from medquote.records import Status, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.safety import templates
-from medquote.safety.resources import sensitive_note
 
 pytestmark = pytest.mark.slow
 
@@ -76,4 +75,4 @@ def test_informational_suicide_question_is_answered_with_resources(assistant):
     answer = assistant.answer("does klonopin raise the risk of suicide?")
     assert answer.status == Status.ANSWERED
     assert any("suicide" in q.text for q in answer.quotes)
-    assert sensitive_note(assistant.resources) in answer.notes
+    assert answer.triage.level == TriageLevel.CHECK and answer.triage.guidance is not None

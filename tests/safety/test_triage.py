@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, REPO_ROOT
 
 from medquote.errors import InputError
-from medquote.records import Emergency
+from medquote.records import Emergency, Triage, TriageLevel
 from medquote.safety.checks import clean_question, is_personal_dosing_question, sensitive_topic
+from medquote.safety.classifier import TriageModel
+from medquote.safety.cues import CUE_NAMES, cue_vector, units
 from medquote.safety.resources import DEFAULT_RESOURCES, EmergencyResources, load_resources
 from medquote.safety.templates import (
     DISCLAIMER,
@@ -19,61 +21,181 @@ from medquote.safety.templates import (
     NOT_FOUND_MESSAGE,
     TRUNCATION_NOTE,
 )
-from medquote.safety.triage import triage
+from medquote.safety.triage import Triager
 
-CATEGORIES = {"suicide", "overdose", "breathing", "chest_pain", "stroke", "allergy", "seizure"}
+# The 261-message set the rules were first written against, kept as a regression test.
+# ("allergy" is now called "anaphylaxis".)
+OLD_NAMES = {"allergy": "anaphylaxis"}
 TRIAGE_SET = [json.loads(line) for line in (DATA / "triage.jsonl").read_text("utf-8").splitlines() if line.strip()]
+EMERGENCIES = [row for row in TRIAGE_SET if row["emergency"]]
+LOOKALIKES = [row for row in TRIAGE_SET if not row["emergency"]]
 
 
-def test_triage_set_is_big_and_varied_enough() -> None:
-    emergencies = [row for row in TRIAGE_SET if row["emergency"]]
-    assert len(TRIAGE_SET) >= 80
-    assert len(emergencies) >= 45
-    assert len(TRIAGE_SET) - len(emergencies) >= 35
-    assert {row["category"] for row in emergencies} == CATEGORIES
-    assert all(row["category"] is None for row in TRIAGE_SET if not row["emergency"])
+@pytest.fixture(scope="module")
+def triager(real_embedder) -> Triager:
+    return Triager(real_embedder)
 
 
-@pytest.mark.parametrize("row", TRIAGE_SET, ids=[row["text"][:60] for row in TRIAGE_SET])
-def test_triage_labelled_message(row: dict) -> None:
-    result = triage(row["text"])
-    if row["emergency"]:
-        assert result is not None, "missed emergency"
-        assert result.category == row["category"]
-    else:
-        assert result is None, f"false alarm ({result.category if result else ''})"
+@pytest.fixture(scope="module")
+def rules_only() -> Triager:
+    return Triager(None)
 
 
-def test_triage_recall_and_false_positive_rate() -> None:
-    emergencies = [row for row in TRIAGE_SET if row["emergency"]]
-    others = [row for row in TRIAGE_SET if not row["emergency"]]
-    caught = sum(triage(row["text"]) is not None for row in emergencies)
-    false_alarms = sum(triage(row["text"]) is not None for row in others)
-    recall = caught / len(emergencies)
-    false_positive_rate = false_alarms / len(others)
-    print(
-        f"triage recall={recall:.3f} ({caught}/{len(emergencies)}) "
-        f"FPR={false_positive_rate:.3f} ({false_alarms}/{len(others)})"
+def test_regression_set_is_big_and_varied_enough() -> None:
+    assert len(EMERGENCIES) >= 45 and len(LOOKALIKES) >= 35
+    assert len({row["category"] for row in EMERGENCIES}) == 7
+
+
+@pytest.mark.slow
+def test_every_emergency_of_the_regression_set_still_gets_the_crisis_resources(triager) -> None:
+    for row in EMERGENCIES:
+        result = triager.assess(row["text"])
+        assert result.level != TriageLevel.NONE, row["text"]
+        assert result.guidance is not None and result.guidance.resources == DEFAULT_RESOURCES.resources
+        assert result.category == OLD_NAMES.get(row["category"], row["category"]), row["text"]
+
+
+@pytest.mark.slow
+def test_regression_look_alikes_rarely_take_the_answer_away(triager) -> None:
+    at_emergency = [row["text"] for row in LOOKALIKES if triager.assess(row["text"]).level == TriageLevel.EMERGENCY]
+    assert len(at_emergency) / len(LOOKALIKES) <= 0.03, at_emergency
+
+
+def test_rules_alone_still_flag_the_regression_emergencies(rules_only) -> None:
+    """Without a classifier (another embedding model), the rules are the net: a match is an emergency."""
+    for row in EMERGENCIES:
+        result = rules_only.assess(row["text"])
+        assert result.level == TriageLevel.EMERGENCY, row["text"]
+        assert result.category == OLD_NAMES.get(row["category"], row["category"])
+    assert not [row for row in LOOKALIKES if rules_only.assess(row["text"]).level == TriageLevel.EMERGENCY]
+
+
+# Our own examples of wording the cues exist for (not from any evaluation set).
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("I'm not suicidal, just curious how long klonopin lasts", "negated"),
+        ("no chest pain or anything, only heartburn", "negated"),
+        ("I used to cut myself as a teenager", "past"),
+        ("i overdosed back in 2015 and have been clean for 5 years", "past"),
+        ("this commute is killing me", "figurative"),
+        ("I'm dying to know if it works lol", "figurative"),
+        ("what happens if someone takes too many sleeping pills", "general"),
+        ("he just took them all right now, help", "now"),
+        ("my puppy chewed a blister pack", "animal"),
+    ],
+)
+def test_cues_spot_negation_time_figurative_speech_and_generality(text: str, cue: str) -> None:
+    assert cue_vector(text)[CUE_NAMES.index(cue)] == 1.0
+
+
+def test_units_score_each_sentence_of_a_long_message() -> None:
+    text = "How long does klonopin last? I took the whole bottle an hour ago. Is that bad"
+    assert units(text) == [text, "How long does klonopin last?", "I took the whole bottle an hour ago.", "Is that bad"]
+    assert units("what is klonopin") == ["what is klonopin"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal at all, I just want to know how long klonopin stays in the body",
+        "I cut myself when I was a teenager, now the old scars itch, is that normal?",
+        "this exam week is killing me lol, can klonopin help with stress?",
+        "no chest pain, no shortness of breath, just a mild cough for two days",
+    ],
+)
+def test_denied_past_and_figurative_danger_is_not_an_emergency(triager, text: str) -> None:
+    assert triager.assess(text).level != TriageLevel.EMERGENCY
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i just swallowed every pill in my cabinet and feel really sleepy", "overdose"),
+        ("my grandpa collapsed in the kitchen and he isn't breathing", "breathing"),
+        ("my 2 year old swallowed one of those coin batteries", "child_ingestion"),
+    ],
+)
+def test_an_emergency_gets_guidance_of_its_kind(triager, text: str, category: str) -> None:
+    result = triager.assess(text)
+    assert result.level == TriageLevel.EMERGENCY and result.category == category
+    assert result.guidance.message == DEFAULT_RESOURCES.message
+
+
+@pytest.mark.slow
+def test_one_dangerous_sentence_buried_in_a_long_question_is_found(triager) -> None:
+    text = (
+        "Hi, I have been on clonazepam 0.5 mg for about a year for panic attacks and my doctor wants to switch me "
+        "to something else next month. I swallowed the rest of the bottle about twenty minutes ago. Anyway, "
+        "does the new one have fewer side effects and will I gain weight on it?"
     )
-    assert recall == 1.0
-    assert false_positive_rate == 0.0
+    assert triager.assess(text).level != TriageLevel.NONE
 
 
-def test_emergency_carries_the_resources_it_was_given() -> None:
-    result = triage("my friend isn't breathing")
-    assert isinstance(result, Emergency)
-    assert result.message == DEFAULT_RESOURCES.message
-    assert result.resources == DEFAULT_RESOURCES.resources
+@pytest.mark.slow
+def test_an_animal_gets_the_vet_guidance_not_the_human_banner(triager) -> None:
+    result = triager.assess("my dog just ate two of my klonopin tablets off the floor")
+    assert result.level != TriageLevel.NONE and result.category == "animal"
+    assert result.guidance.resources == DEFAULT_RESOURCES.animal_resources
+    assert "988" not in " ".join(result.guidance.resources)
 
+
+@pytest.mark.slow
+def test_ordinary_questions_get_nothing(triager) -> None:
+    for text in ("what is klonopin used for", "how long does clonazepam stay in your system",
+                 "can i drink coffee while taking klonopin"):  # fmt: skip
+        assert triager.assess(text) == Triage()
+
+
+@pytest.mark.slow
+def test_the_two_levels_show_different_guidance(triager) -> None:
+    check = triager.assess("does klonopin raise the risk of suicide?")
+    assert check.level == TriageLevel.CHECK
+    assert check.guidance.message == DEFAULT_RESOURCES.check_message != DEFAULT_RESOURCES.message
+    assert check.guidance.resources == DEFAULT_RESOURCES.resources
+
+
+def test_resources_it_was_given_are_the_ones_shown(rules_only) -> None:
     custom = EmergencyResources(message="Call 999 now.", resources=("Emergency services: 999 (UK)",))
-    result = triage("i want to kill myself", custom)
-    assert result == Emergency(message="Call 999 now.", resources=("Emergency services: 999 (UK)",), category="suicide")
+    result = Triager(None, resources=custom).assess("i want to kill myself")
+    assert result == Triage(
+        TriageLevel.EMERGENCY, "suicide", Emergency("Call 999 now.", ("Emergency services: 999 (UK)",), "suicide")
+    )
 
 
 def test_default_resources_name_the_us_numbers() -> None:
     text = " ".join(DEFAULT_RESOURCES.resources)
     assert "911" in text and "988" in text and "1-800-222-1222" in text
     assert "emergency number" in DEFAULT_RESOURCES.message and "now" in DEFAULT_RESOURCES.message
+    assert "vet" in DEFAULT_RESOURCES.animal_message.lower()
+
+
+@pytest.mark.slow
+def test_public_triage_function_returns_a_triage() -> None:
+    import medquote
+
+    result = medquote.triage("my friend isn't breathing")
+    assert isinstance(result, Triage) and result.level == TriageLevel.EMERGENCY and result.category == "breathing"
+
+
+def test_no_training_message_is_a_near_duplicate_of_a_frozen_one() -> None:
+    """Leakage check: nothing the classifier learnt from is (nearly) a message it is judged on."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_triage", REPO_ROOT / "benchmarks" / "train_triage.py")
+    train_triage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_triage)
+    model = TriageModel.load()
+    frozen = [json.loads(line)["text"] for path in sorted((DATA / "frozen").glob("triage_eval*.jsonl"))
+              for line in path.open(encoding="utf-8")]  # fmt: skip
+    trained = [json.loads(line)["text"] for path in sorted((DATA / "triage_train").glob("*.jsonl"))
+               for line in path.open(encoding="utf-8")]  # fmt: skip
+    trained += [json.loads(line)["text"] for line in (DATA / "dev" / "triage_dev.jsonl").open(encoding="utf-8")]
+    close = [text for text, near in zip(trained, train_triage.near_duplicates(trained, frozen), strict=True) if near]
+    # The training script leaves these out (and any among the MedQuAD questions it adds); they are few.
+    assert model.meta["left_out_near_duplicates_of_frozen"] >= len(close) and len(close) <= 0.05 * len(frozen)
 
 
 @pytest.mark.parametrize(
@@ -117,7 +239,6 @@ def test_general_questions_are_not_dosing_questions(question: str) -> None:
 )
 def test_sensitive_topics(question: str) -> None:
     assert sensitive_topic(question)
-    assert triage(question) is None
 
 
 @pytest.mark.parametrize(

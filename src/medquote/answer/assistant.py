@@ -12,17 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from medquote.answer.abstain import CALIBRATED_FOR, DEFAULT_ABSTENTION, Abstention, calibrated_for
 from medquote.answer.highlight import bm25_idf, highlight_span
 from medquote.index.manifest import current_build
 from medquote.index.store import Index, load_index
-from medquote.records import Answer, Quote, Source, Status, Triage, TriageLevel
+from medquote.records import Answer, Quote, Source, Status, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.retrieval.query import prepare_query
 from medquote.safety import templates
-from medquote.safety.checks import clean_question, is_personal_dosing_question, sensitive_topic
-from medquote.safety.resources import DEFAULT_RESOURCES, EmergencyResources, sensitive_note
-from medquote.safety.triage import triage
+from medquote.safety.checks import clean_question, is_personal_dosing_question
+from medquote.safety.resources import DEFAULT_RESOURCES, EmergencyResources
+from medquote.safety.triage import Triager
 from medquote.settings import K
 
 log = logging.getLogger(__name__)
@@ -59,11 +61,13 @@ class Assistant:
         k: int = K,
         abstention: Abstention = DEFAULT_ABSTENTION,
         resources: EmergencyResources = DEFAULT_RESOURCES,
+        triager: Triager | None = None,
         index_dir: Path | None = None,
     ) -> None:
         self.k = k
         self.abstention = abstention
         self.resources = resources
+        self.triager = triager if triager is not None else Triager(retriever.embedder, resources=resources)
         self.index_dir = index_dir
         self._state = _State.of(retriever)
         self._reload_lock = threading.Lock()
@@ -127,24 +131,25 @@ class Assistant:
         text, notes = clean_question(question)
         state = self._state
         version = state.index.version
-        emergency = triage(text, self.resources)
-        if emergency is not None:
+        # One batch: the question as retrieval embeds it (synonyms added) and as triage reads it.
+        query_text = state.retriever.query_text(text)
+        texts = list(dict.fromkeys([query_text, text]))
+        vectors = dict(zip(texts, state.retriever.embedder.encode(texts), strict=True))
+        found = self.triager.assess(text, vectors[text])
+        if found.level == TriageLevel.EMERGENCY:
             # Guidance only: nothing retrieved can come before or instead of it.
-            level = Triage(TriageLevel.EMERGENCY, emergency.category, emergency)
-            return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, emergency, None, notes, version, level)
-        if sensitive_topic(text):
-            notes += (sensitive_note(self.resources),)
-        quotes = self._quotes(state, text)
+            return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, found.guidance, None, notes, version, found)
+        quotes = self._quotes(state, text, vectors[query_text])
         if not quotes:
             message = templates.NOT_FOUND_MESSAGE
-            return Answer(text, Status.NO_MATCH, (), templates.DISCLAIMER, None, message, notes, version)
+            return Answer(text, Status.NO_MATCH, (), templates.DISCLAIMER, None, message, notes, version, found)
         if is_personal_dosing_question(text):
             notes += (templates.DOSING_NOTE,)
-        return Answer(text, Status.ANSWERED, quotes, templates.DISCLAIMER, None, None, notes, version)
+        return Answer(text, Status.ANSWERED, quotes, templates.DISCLAIMER, None, None, notes, version, found)
 
-    def _quotes(self, state: _State, question: str) -> tuple[Quote, ...]:
+    def _quotes(self, state: _State, question: str, vector: np.ndarray) -> tuple[Quote, ...]:
         index = state.index
-        scored = state.retriever.score(question)
+        scored = state.retriever.score(question, vector=vector)
         terms = set(prepare_query(question, index.topic).terms)
         quotes: list[Quote] = []
         for position in self.abstention.quotable(index, question, scored):

@@ -108,10 +108,18 @@ class HybridRetriever:
         twin.name = self.name
         return twin
 
-    def score(self, question: str) -> Scored:
-        """The candidates of ``question`` with their fused scores and each feature's contribution."""
+    def query_text(self, question: str) -> str:
+        """What the dense side embeds for ``question`` (for callers that embed it in a batch of their own)."""
+        return prepare_query(question, self.index.topic).dense_text
+
+    def score(self, question: str, *, vector: np.ndarray | None = None) -> Scored:
+        """The candidates of ``question`` with their fused scores and each feature's contribution.
+
+        ``vector``: the embedding of ``query_text(question)``, when the caller has it already.
+        """
         prepared = prepare_query(question, self.index.topic)
-        vector = self.dense.embed(prepared)
+        if vector is None:
+            vector = self.dense.embed(prepared)
         dense_rows, _ = self.dense.top(vector, self.depth)
         lexical = self.bm25.scores(prepared)
         lexical_rows = np.argpartition(-lexical, min(self.depth, len(lexical) - 1))[: self.depth]

@@ -10,7 +10,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
 
@@ -115,7 +115,8 @@ def _od(match: re.Match[str]) -> str:
     return "overdosed" if past else "overdosing" if ing else "overdose"
 
 
-def clauses(message: str) -> list[str]:
+@lru_cache(maxsize=256)
+def clauses(message: str) -> tuple[str, ...]:
     rules = load_rules()
     text = unicodedata.normalize("NFKC", message).casefold().translate(_QUOTES)
     text = _OD.sub(_od, text)
@@ -127,7 +128,7 @@ def clauses(message: str) -> list[str]:
             clause = pattern.sub(replacement, clause)
         if clause:
             clauses.append(clause)
-    return clauses
+    return tuple(clauses)
 
 
 def informational(clause: str, rules: Rules, *, markers: bool = True) -> bool:

@@ -21,13 +21,22 @@ DOSING_NOTE = (
 EMPTY_QUESTION_MESSAGE = "The question is empty. Type a health question, for example: What is Klonopin used for?"
 MAX_QUESTION_CHARS = 2000
 TRUNCATION_NOTE = f"Your question was shortened to its first {MAX_QUESTION_CHARS:,} characters."
-SENSITIVE_LEAD = (
-    "If you or someone you know is thinking about suicide or self-harm, or may have taken too much of a "
-    "medicine, help is available now: "
-)
 EMERGENCY_MESSAGE = (
     "This may be an emergency. Call your local emergency number now (911 in the US), "
     "or go to the nearest emergency department. Do not wait for an answer here."
+)
+CHECK_MESSAGE = (
+    "If you or someone near you may be in danger right now, do not wait for an answer here: "
+    "call your local emergency number (911 in the US) or one of these lines."
+)
+ANIMAL_MESSAGE = (
+    "This may be an emergency for an animal. Call your veterinarian or an emergency vet clinic now, "
+    "or an animal poison control line."
+)
+ANIMAL_RESOURCES = (
+    "Your veterinarian or the nearest emergency vet clinic",
+    "ASPCA Animal Poison Control Center: (888) 426-4435 (US, a fee may apply)",
+    "Pet Poison Helpline: (855) 764-7661 (US, a fee may apply)",
 )
 EMERGENCY_RESOURCES = (
     "Emergency services: 911 (US) or your local emergency number",

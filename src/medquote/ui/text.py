@@ -21,9 +21,10 @@ def render_text(answer: Answer) -> str:
     """Emergency guidance first, then each quote with its highlighted sentence and source, then notes and
     the disclaimer. Quotes are printed as stored; only the » « marks around the highlight are added."""
     parts: list[str] = []
-    if answer.emergency is not None:
-        resources = "".join(f"\n   - {resource}" for resource in answer.emergency.resources)
-        parts.append(f"!! {answer.emergency.message}{resources}")
+    guidance = answer.emergency or answer.triage.guidance
+    if guidance is not None:
+        resources = "".join(f"\n   - {resource}" for resource in guidance.resources)
+        parts.append(f"!! {guidance.message}{resources}")
     if answer.status == Status.NO_MATCH and answer.message:
         parts.append(answer.message)
     for number, quote in enumerate(answer.quotes, start=1):

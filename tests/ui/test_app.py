@@ -109,7 +109,7 @@ def test_a_check_is_a_banner_above_the_quotes_distinct_from_an_emergency(fake_as
 def test_a_follow_up_says_how_it_was_searched_above_the_quotes(fake_assistant):
     answer = fake_assistant.answer("and at night?")
     page = render_answer(answer)
-    label = page.index(f'<p class="mq-searched-as">{SEARCHED_AS_LABEL} <q>Asthma: and at night?</q></p>')
+    label = page.index(f'<p class="mq-searched-as">{SEARCHED_AS_LABEL} \u201cAsthma: and at night?\u201d</p>')
     assert label < page.index('<blockquote class="mq-quote">')
 
 

@@ -139,7 +139,7 @@ def render_answer(answer: Answer, reply_id: str = "") -> str:
     elif answer.emergency or answer.triage.guidance:
         blocks.append(guidance(answer.emergency or answer.triage.guidance, EMERGENCY_TITLE, "mq-emergency", "alert"))
     if answer.searched_as:
-        blocks.append(f'<p class="mq-searched-as">{text(SEARCHED_AS_LABEL)} <q>{text(answer.searched_as)}</q></p>')
+        blocks.append(f'<p class="mq-searched-as">{text(SEARCHED_AS_LABEL)} \u201c{text(answer.searched_as)}\u201d</p>')
     blocks.extend(f'<p class="mq-note">{with_phone_links(note)}</p>' for note in answer.notes)
     if answer.quotes:
         blocks.append(f'<p class="mq-lead">{text(QUOTES_HEADING)}</p>')

@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from browser_utils import VIEWPORTS, ask, chat_page, free_port, take_screenshots, wait_for_reply
+from browser_utils import VIEWPORTS, ask, chat_page, free_port, open_chat, take_screenshots, wait_for_reply
 from conftest import REPO_ROOT, FakeAssistant
 
 from medquote.safety.templates import (
@@ -387,18 +387,22 @@ def _serious(page, **context) -> list[str]:
     ]
 
 
-def test_axe_finds_no_serious_or_critical_violations(page):
-    ask(page, "I want to harm myself")
-    ask(page, "Can an asthma inhaler cause an overdose?")
-    ask(page, "and at night?")
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violations(page, server, theme):
+    if theme == "dark":
+        page.emulate_media(color_scheme="dark")
+        open_chat(page, server[0] + "?__theme=dark")
+    for question in ("I want to harm myself", "Can an asthma inhaler cause an overdose?", "and at night?", "bananas"):
+        ask(page, question)
     page.locator('#mq-chat button[aria-label="Like"]').last.click()
     page.locator("#mq-feedback .mq-feedback-note").wait_for()
     page.locator("#mq-about").get_by_text("About the sources").click()
     assert _serious(page) == []
     with page.context.expect_page() as opened:
-        last_reply(page).locator("a.mq-view").first.click()
+        page.locator("#mq-chat a.mq-view").last.click()
     viewer = opened.value
     viewer.wait_for_load_state()
+    viewer.emulate_media(color_scheme=theme)
     assert _serious(viewer) == []
     viewer.close()
 

@@ -162,7 +162,7 @@ def test_citation_is_plain_text_with_title_publisher_link_and_dates(fake_assista
     assert "Source: Asthma. Publisher: MedlinePlus. Link: https://medlineplus.gov/asthma.html." in known
     assert "published 2024-05-01; added 2026-11-21" in known
     unknown = citation(fake_assistant.answer("harm").quotes[0])
-    assert f"Publisher: {PUBLISHER_MISSING}. Link: {LINK_MISSING}." in unknown and "javascript" not in unknown
+    assert "Publisher: not recorded. Link: none." in unknown and "javascript" not in unknown
 
 
 def test_no_match_shows_not_found_with_a_rephrase_hint_and_disclaimer(fake_assistant):
@@ -292,7 +292,7 @@ def test_scope_panel_says_what_the_index_holds(fake_assistant):
     panel = render_scope(scope)
     assert "What the answers can quote: 3 passages from 3 sources" in panel
     assert "asthma" in panel and "Getting help in a crisis" in panel and "MedlinePlus" in panel
-    assert f"{PUBLISHER_MISSING.lower()} for 1 source" in panel
+    assert f"{PUBLISHER_MISSING} for 1 source" in panel
     assert "1 of 3 sources clinically reviewed" in panel
     assert "<img" not in panel and "<b>" not in panel
     assert "Ask a question about asthma." in render_placeholder(scope)
@@ -310,7 +310,7 @@ def test_scope_without_topic_or_examples_uses_titles_and_the_questions_documents
     assert scope.examples == ("What is (are) Glaucoma ?", "What causes Asthma?")
     assert "Ask a question about Glaucoma; Asthma; Gout." in render_placeholder(scope)
     panel = render_scope(scope)
-    assert "40 passages from 3 sources" in panel and f"{PUBLISHER_MISSING.lower()} for any source" in panel
+    assert "40 passages from 3 sources" in panel and f"{PUBLISHER_MISSING} for any source" in panel
     assert f"{NOT_REVIEWED} (all sources)" in panel
 
 

@@ -72,10 +72,7 @@ def review(source: Source) -> str:
 
 def card(source: Source) -> str:
     """The whole card on one line: title, publisher, link, dates, review."""
-    parts = [source.title or source.id, publisher(source).lower(), link(source).lower(), *dates(source)]
-    if safe_url(source.url):
-        parts[2] = link(source)
-    return " \u00b7 ".join([*parts, review(source)])
+    return " \u00b7 ".join([source.title or source.id, publisher(source), link(source), *dates(source), review(source)])
 
 
 def citation(quote: Quote) -> str:
@@ -83,6 +80,7 @@ def citation(quote: Quote) -> str:
     source = quote.source
     return (
         f"\u201c{quote.text}\u201d\n"
-        f"Source: {source.title or source.id}. Publisher: {publisher(source)}. Link: {link(source)}. "
+        f"Source: {source.title or source.id}. Publisher: {source.publisher or 'not recorded'}. "
+        f"Link: {safe_url(source.url) or 'none'}. "
         f"Date: {'; '.join(dates(source))}. Review: {review(source)}."
     )

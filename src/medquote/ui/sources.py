@@ -79,9 +79,9 @@ def render_scope(scope: Scope) -> str:
     if scope.publishers:
         publishers = _names(scope.publishers)
         if scope.without_publisher:
-            publishers += f"; {text(PUBLISHER_MISSING.lower())} for {_plural(scope.without_publisher, 'source')}"
+            publishers += f"; {text(PUBLISHER_MISSING)} for {_plural(scope.without_publisher, 'source')}"
     else:
-        publishers = text(PUBLISHER_MISSING.lower()) + (" for any source" if scope.sources > 1 else "")
+        publishers = text(PUBLISHER_MISSING) + (" for any source" if scope.sources > 1 else "")
     if scope.reviewed == scope.sources:
         review = "every source clinically reviewed (see each source card)"
     elif scope.reviewed:

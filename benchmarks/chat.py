@@ -33,7 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 QUESTION = "How long does clonazepam stay in the body?"
-NEXT = ["What are the common side effects of Klonopin?", "What are the withdrawal symptoms?", "Why does it stop working?"]
+NEXT = [
+    "What are the common side effects of Klonopin?",
+    "What are the withdrawal symptoms?",
+    "Why does it stop working?",
+]
 
 
 def ask_cold(index: Path) -> float:

@@ -456,3 +456,22 @@ def test_main_reports_a_missing_index_in_one_line(tmp_path, capsys):
     assert code == 1
     err = capsys.readouterr().err
     assert err.startswith("medquote: ") and "Traceback" not in err
+
+
+# --- the terminal ------------------------------------------------------------------------------------
+
+
+def test_terminal_text_keeps_the_reading_order_and_labels_provenance(fake_assistant):
+    from medquote.ui.text import render_text
+
+    check = render_text(fake_assistant.answer("Can an asthma inhaler cause an overdose?"))
+    assert check.index("If you or someone else may be in danger") < check.index("[1] Asthma")
+    assert "Poison Control: 1-800-222-1222 (US)" in check
+    card = "[1] Asthma · MedlinePlus · https://medlineplus.gov/asthma.html · published 2024-05-01 · added 2026-11-21"
+    assert card in check and "reviewed by Dr. A. Example, GP on 2026-11-30" in check
+    unknown = render_text(fake_assistant.answer("I want to harm myself"))
+    assert f"{PUBLISHER_MISSING} · {LINK_MISSING} · {PUBLISHED_MISSING} · added 2026-11-21 · {NOT_REVIEWED}" in unknown
+    follow_up = render_text(fake_assistant.answer("and at night?"))
+    assert follow_up.index(f"{SEARCHED_AS_LABEL} Asthma: and at night?") < follow_up.index("[1] Asthma")
+    notes = render_text(fake_assistant.answer("What are the symptoms of asthma?"))
+    assert notes.index("Note: Quotes are shortened") < notes.index("[1] Asthma")

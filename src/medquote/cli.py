@@ -32,23 +32,23 @@ examples (run from the project folder, or pass --corpus / --index):
 """
 
 
-def _existing_index(path: Path) -> Path:
+def _existing(path: Path, option: str, default: Path, error: type[MedquoteError], problem: str) -> Path:
     """``path`` if it exists; else an error that says where medquote looked and which option to use."""
     if not path.exists():
-        raise IndexNotFoundError(
-            f"{path.resolve()}: no index here; run `medquote build` to create it, or pass --index DIR "
-            f"if it is elsewhere (by default medquote looks in ./{INDEX_DIR} of the current folder)"
+        raise error(
+            f"{path.resolve()}: {problem}, or pass {option} DIR if it is elsewhere "
+            f"(by default medquote looks in ./{default} of the current folder)"
         )
     return path
+
+
+def _existing_index(path: Path) -> Path:
+    return _existing(path, "--index", INDEX_DIR, IndexNotFoundError, "no index here; run `medquote build` to create it")
 
 
 def _existing_corpus(path: Path) -> Path:
-    if not path.is_dir():
-        raise ManifestError(
-            f"{path.resolve()}: no such corpus folder; pass --corpus DIR, or run medquote from the project "
-            f"folder (by default it reads ./{CORPUS_DIR}), or create one with `medquote sources add`"
-        )
-    return path
+    problem = "no such corpus folder; create one with `medquote sources add`"
+    return _existing(path, "--corpus", CORPUS_DIR, ManifestError, problem)
 
 
 def _embedder(args: argparse.Namespace):

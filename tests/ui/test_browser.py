@@ -94,12 +94,13 @@ def test_scope_panel_above_the_chat_and_the_empty_chat_derive_from_the_index(pag
         assert page.get_by_role("button", name=example).is_enabled()
 
 
-def test_the_page_says_it_is_loading_until_the_model_is_warm(browser):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_page_says_it_is_loading_until_the_model_is_warm(browser, width):
     ready = threading.Event()
     demo = build_app(FakeAssistant(), ready=ready)
     url = launch(demo, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
     try:
-        context = browser.new_context(viewport=VIEWPORTS["phone"])
+        context = browser.new_context(viewport=VIEWPORTS[width])
         tab = context.new_page()
         tab.goto(url)
         status = tab.locator("#mq-status")

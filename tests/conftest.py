@@ -71,7 +71,11 @@ def _fake_sources():
             publisher="MedlinePlus",
             url="https://medlineplus.gov/asthma.html",
             license="Public domain",
-            date="2024-05-01",
+            date="2026-11-21",
+            published_on="2024-05-01",
+            vetting="vetted",
+            reviewed_by="Dr. A. Example, GP",
+            reviewed_on="2026-11-30",
         ),
         source(
             "crisis-help",
@@ -79,6 +83,9 @@ def _fake_sources():
             "If you are thinking about harming yourself, reach out now. "
             "Talking to someone you trust or a crisis line can help you stay safe.",
             url="javascript:alert(1)",
+            date="2026-11-21",
+            vetting="vetted",
+            vetting_note="Supplied with no publisher, link or date; not clinically reviewed.",
         ),
         source(
             "hostile-page",
@@ -88,21 +95,30 @@ def _fake_sources():
             url="https://example.org/page?a=1&b=<2>",
             license="CC BY 4.0",
             date="2023-01-01",
+            vetting="vetted",
+            vetting_note='Note <script>window.__xss=1</script> <img src=x onerror="window.__xss=1">',
         ),
     )
 
 
 class FakeAssistant:
-    """Keyword rules: asthma → answered; harm → emergency with a quote; script/onerror → the hostile
-    source; anything else → no_match. Answers are real records with the real template texts, and every
-    passage is a slice of its source. (The real Assistant gives emergencies no quotes; this one adds one
-    to check the banner comes first.)"""
+    """Keyword rules: asthma → answered; harm → emergency with a quote; overdose → a triage "check" above
+    an asthma quote; a follow-up starting "and " → asthma, searched as "Asthma: …"; script/onerror →
+    the hostile source; "wait" → holds the answer until ``release`` is set; anything else → no_match.
+    Answers are real records with the real template texts, and every passage is a slice of its source.
+    (The real Assistant gives emergencies no quotes; this one adds one to check the banner comes first.)"""
 
     example_questions = ("What are the symptoms of asthma?", "Is asthma a chronic disease?")
+    topic = "asthma"
+    passage_count = 3
 
     def __init__(self) -> None:
+        import threading
+
         self._sources = _fake_sources()
         self.questions: list[str] = []
+        self.release = threading.Event()
+        self.release.set()
 
     @property
     def sources(self):
@@ -127,13 +143,15 @@ class FakeAssistant:
 
     def answer(self, question: str):
         from medquote.errors import InputError
-        from medquote.records import Answer, Emergency, Status
+        from medquote.records import Answer, Emergency, Status, Triage, TriageLevel
         from medquote.safety import templates
 
         if not question or not question.strip():
             raise InputError(templates.EMPTY_QUESTION_MESSAGE)
         self.questions.append(question)
         q = question.lower()
+        if "wait" in q:
+            self.release.wait(timeout=30)
         asthma, crisis, hostile = self._sources
         common = {"question": question, "disclaimer": templates.DISCLAIMER, "index_version": FAKE_INDEX_VERSION}
         if "harm" in q:
@@ -147,6 +165,16 @@ class FakeAssistant:
         if "script" in q or "onerror" in q:
             quote = self._quote(hostile, 0, len(hostile.text), "<script>window.__xss=1</script>")
             return Answer(status=Status.ANSWERED, quotes=(quote,), **common)
+        if "overdose" in q:
+            guidance = Emergency(templates.CHECK_MESSAGE, templates.EMERGENCY_RESOURCES, "overdose")
+            start = asthma.text.index("Common")
+            quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
+            triage = Triage(TriageLevel.CHECK, "overdose", guidance)
+            return Answer(status=Status.ANSWERED, quotes=(quote,), triage=triage, **common)
+        if q.startswith("and "):
+            start = asthma.text.index("Common")
+            quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
+            return Answer(status=Status.ANSWERED, quotes=(quote,), searched_as=f"Asthma: {question}", **common)
         if "asthma" in q:
             start = asthma.text.index("Common")
             quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")

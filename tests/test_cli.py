@@ -24,6 +24,8 @@ def test_help_is_instant_and_lists_the_commands():
     assert result.returncode == 0
     for command in ("build", "ask", "serve", "sources", "eval", "medquad-to-beir"):
         assert command in result.stdout
+    examples = result.stdout.split("examples")[1]
+    assert 'medquote ask "How long does clonazepam stay in the body?"' in examples and "--index" in examples
     heavy = subprocess.run(
         [
             sys.executable,
@@ -53,13 +55,14 @@ def test_sources_add_list_check_vet(capsys, seed_corpus, tmp_path):
 
     code, out, _ = run(capsys, "sources", "--corpus", str(seed_corpus), "list")
     assert code == 0 and "outside\tpending\toutside.md\tSleep habits" in out
+    assert out.splitlines()[0].split("\t")[:4] == ["id", "vetting", "file", "title"]  # a header row
 
     (seed_corpus / "outside.md").write_text("# Sleep\n\nChanged.\n", encoding="utf-8")
     (seed_corpus / "stray.txt").write_text("unlisted", encoding="utf-8")
     (seed_corpus / "000_bd4c192c6f266751.txt").unlink()
     code, out, _ = run(capsys, "sources", "--corpus", str(seed_corpus), "check")
     assert code == 1
-    assert "note: outside.md: changed since it was vetted" in out  # pending: reported, not blocking
+    assert "warning: outside.md: changed since it was vetted" in out  # pending: reported, not blocking
     assert "ERROR: stray.txt: not listed" in out
     assert "ERROR: 000_bd4c192c6f266751.txt: listed as 'klonopin-withdrawal' but missing" in out
 
@@ -75,6 +78,8 @@ def test_sources_add_list_check_vet(capsys, seed_corpus, tmp_path):
         (["sources", "add", "missing.txt", "--title", "x"], "missing.txt: no such file"),
         (["ask", "what is klonopin", "--index", "{tmp}/none"], "no index here; run `medquote build`"),
         (["build", "--corpus", "{tmp}/none"], "no such corpus folder"),
+        (["sources", "vet", "outside", "--reviewed-on", "2026-11-30"], "--reviewed-on needs --reviewed-by"),
+        (["sources", "add", "x.txt", "--title", "x", "--published-on", "May 2024"], "write dates as YYYY-MM-DD"),
     ],
 )
 def test_errors_are_one_line_with_exit_code_1(capsys, seed_corpus, tmp_path, argv, message):
@@ -84,6 +89,47 @@ def test_errors_are_one_line_with_exit_code_1(capsys, seed_corpus, tmp_path, arg
     code, out, err = run(capsys, *argv)
     assert code == 1 and out == ""
     assert err.startswith("medquote: error: ") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [(["ask", "what is klonopin"], "--index DIR"), (["serve"], "--index DIR"), (["build"], "--corpus DIR"),
+     (["sources", "list"], "--corpus DIR"), (["sources", "check"], "--corpus DIR")],
+)  # fmt: skip
+def test_run_from_another_folder_the_error_names_the_option_and_where_it_looked(
+    capsys, tmp_path, monkeypatch, command, option
+):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *command)
+    assert code == 1 and option in err and str(tmp_path) in err and err.count("\n") == 1
+
+
+def test_provenance_is_recorded_and_missing_provenance_is_a_warning(capsys, seed_corpus, tmp_path):
+    article = tmp_path / "asthma.md"
+    article.write_text("# Asthma\n\nAsthma affects the airways.\n", encoding="utf-8")
+    code, _, _ = run(
+        capsys, "sources", "--corpus", str(seed_corpus), "add", str(article), "--title", "Asthma",
+        "--publisher", "NHS", "--url", "https://example.org/asthma", "--published-on", "2024-05-01",
+    )  # fmt: skip
+    assert code == 0
+    code, _, _ = run(
+        capsys, "sources", "--corpus", str(seed_corpus), "vet", "asthma",
+        "--reviewed-by", "Dr A. Smith, GP", "--reviewed-on", "2026-11-30",
+    )  # fmt: skip
+    assert code == 0
+    entry = next(e for e in load_corpus(seed_corpus).entries if e.id == "asthma")
+    assert (entry.published_on, entry.reviewed_by, entry.reviewed_on) == ("2024-05-01", "Dr A. Smith, GP", "2026-11-30")
+    code, out, _ = run(capsys, "sources", "--corpus", str(seed_corpus), "list")
+    assert (
+        "asthma\tvetted\tasthma.md\tAsthma\tNHS\thttps://example.org/asthma\t2024-05-01\tDr A. Smith, GP 2026-11-30"
+        in out
+    )
+    code, out, _ = run(capsys, "sources", "--corpus", str(seed_corpus), "check")
+    assert code == 0  # missing provenance warns, it does not block
+    warnings = [line for line in out.splitlines() if "provenance not recorded" in line]
+    assert len(warnings) == 2 and all(line.startswith("warning: ") for line in warnings)
+    assert "publisher, url, published_on, reviewed_by" in warnings[0] and "asthma" not in " ".join(warnings)
+    assert out.rstrip().endswith("All sources match their vetted hashes; no unlisted files.")
 
 
 def test_a_malformed_manifest_is_a_one_line_error(capsys, seed_corpus):
@@ -123,7 +169,8 @@ def test_build_then_ask_with_the_real_model(capsys, seed_corpus, tmp_path):
     assert answer["triage"] == {"level": "none", "category": "", "guidance": None}
 
     code, out, _ = run(capsys, "ask", "how do I change a car tyre", "--index", str(index), "-k", "2")
-    assert code == 0 and "could not find this in the vetted sources" in out and "not medical advice" in out
+    out = " ".join(out.split())
+    assert code == 0 and "could not find this in the listed sources" in out and "not medical advice" in out
 
     code, _, err = run(capsys, "ask", "what is klonopin", "--index", str(index), "--model", str(Path(__file__).parent))
     assert code == 1 and "not a sentence-transformers model folder" in err

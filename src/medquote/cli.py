@@ -13,10 +13,42 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from medquote.errors import MedquoteError
+from medquote.errors import IndexNotFoundError, ManifestError, MedquoteError
 from medquote.settings import CHUNK_WORDS, CORPUS_DIR, FEEDBACK_PATH, FORMATS, HNSW_THRESHOLD, HOST, INDEX_DIR, PORT, K
 
 log = logging.getLogger("medquote")
+
+EXAMPLES = """\
+examples (run from the project folder, or pass --corpus / --index):
+  medquote build                         index the vetted sources of ./corpus into ./index
+  medquote ask "How long does clonazepam stay in the body?"
+  medquote ask "What is Klonopin used for?" --json --index ~/medquote/index
+  medquote serve                         the browser chat on http://127.0.0.1:7860
+  medquote sources list                  what the corpus holds, and each source's provenance
+  medquote sources check                 changed, missing, unlisted files; missing provenance
+  medquote sources add leaflet.pdf --title "Asthma" --publisher "NHS" --url https://... --published-on 2024-05-01
+  medquote sources vet asthma --reviewed-by "Dr A. Smith, GP" --reviewed-on 2026-11-30
+  medquote eval DATASET_DIR --retriever all
+"""
+
+
+def _existing(path: Path, option: str, default: Path, error: type[MedquoteError], problem: str) -> Path:
+    """``path`` if it exists; else an error that says where medquote looked and which option to use."""
+    if not path.exists():
+        raise error(
+            f"{path.resolve()}: {problem}, or pass {option} DIR if it is elsewhere "
+            f"(by default medquote looks in ./{default} of the current folder)"
+        )
+    return path
+
+
+def _existing_index(path: Path) -> Path:
+    return _existing(path, "--index", INDEX_DIR, IndexNotFoundError, "no index here; run `medquote build` to create it")
+
+
+def _existing_corpus(path: Path) -> Path:
+    problem = "no such corpus folder; create one with `medquote sources add`"
+    return _existing(path, "--corpus", CORPUS_DIR, ManifestError, problem)
 
 
 def _embedder(args: argparse.Namespace):
@@ -37,6 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             "re-run the abstention calibration (benchmarks/eval.py) before trusting its answers",
             file=sys.stderr,
         )
+    _existing_corpus(args.corpus)
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
     report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True)
     print(report.summary())
@@ -46,25 +79,36 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_sources(args: argparse.Namespace) -> int:
     from medquote.ingest import manifest
 
+    if args.sources_command != "add":
+        _existing_corpus(args.corpus)
     if args.sources_command == "add":
         entry = manifest.add_source(
             args.corpus, Path(args.file), title=args.title, source_id=args.id, publisher=args.publisher,
             url=args.url, license=args.license, vetted=args.vetted, note=args.note, fmt=args.format or "",
+            published_on=args.published_on,
         )  # fmt: skip
         state = "vetted" if entry.vetting == "vetted" else f"pending: review it, then `medquote sources vet {entry.id}`"
         print(f"Added {entry.id} ({entry.file}, sha256 {entry.sha256[:12]}…), {state}")
     elif args.sources_command == "vet":
-        entry = manifest.vet_source(args.corpus, args.id, note=args.note, status=args.status)
+        entry = manifest.vet_source(
+            args.corpus, args.id, note=args.note, status=args.status,
+            reviewed_by=args.reviewed_by, reviewed_on=args.reviewed_on,
+        )  # fmt: skip
         print(f"{entry.id}: {entry.vetting} (sha256 {entry.sha256[:12]}…)")
     elif args.sources_command == "list":
         corpus = manifest.load_corpus(args.corpus)
+        print("id\tvetting\tfile\ttitle\tpublisher\turl\tpublished_on\treviewed")
         for e in corpus.entries:
-            print(f"{e.id}\t{e.vetting}\t{e.file}\t{e.title}\t{e.publisher or '-'}\t{e.url or '-'}")
+            reviewed = f"{e.reviewed_by} {e.reviewed_on}".strip() or "-"
+            print(
+                f"{e.id}\t{e.vetting}\t{e.file}\t{e.title}\t{e.publisher or '-'}\t{e.url or '-'}"
+                f"\t{e.published_on or '-'}\t{reviewed}"
+            )
     else:
         problems = manifest.check(manifest.load_corpus(args.corpus))
         for problem in problems:
-            print(f"{'ERROR' if problem.blocking else 'note'}: {problem}")
-        if not problems:
+            print(f"{'ERROR' if problem.blocking else 'warning'}: {problem}")
+        if not any(p.blocking for p in problems):
             print("All sources match their vetted hashes; no unlisted files.")
         return 1 if any(p.blocking for p in problems) else 0
     return 0
@@ -77,7 +121,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"k": args.k}
     if args.resources:
         options["resources"] = load_resources(Path(args.resources))
-    assistant = Assistant.from_index(args.index, model=args.model, **options)
+    assistant = Assistant.from_index(_existing_index(args.index), model=args.model, **options)
     answer = assistant.answer(args.question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -96,7 +140,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from medquote.answer.assistant import Assistant
     from medquote.ui.app import serve
 
-    assistant = Assistant.from_index(args.index, model=args.model)
+    assistant = Assistant.from_index(_existing_index(args.index), model=args.model)
     serve(assistant, host=args.host, port=args.port, feedback_path=args.feedback, share=args.share)
     return 0
 
@@ -106,7 +150,12 @@ def _add_model(parser: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="medquote", description=__doc__.split(".")[0] if __doc__ else None)
+    root = argparse.ArgumentParser(
+        prog="medquote",
+        description="Answers health questions by quoting vetted sources word for word, each with where it comes from.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     root.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = root.add_subparsers(dest="command", required=True)
 
@@ -134,12 +183,15 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--format", choices=FORMATS)
     add.add_argument("--vetted", action="store_true", help="mark it vetted now (you reviewed it)")
     add.add_argument("--note", default="", help="vetting note")
+    add.add_argument("--published-on", default="", metavar="YYYY-MM-DD", help="when the source was published")
     vet = sub.add_parser("vet", help="mark a source vetted and record its current hash")
     vet.add_argument("id")
     vet.add_argument("--note", default="")
     vet.add_argument("--status", default="vetted", choices=("vetted", "pending", "rejected"))
-    sub.add_parser("list", help="list the sources")
-    sub.add_parser("check", help="report changed, missing and unlisted files")
+    vet.add_argument("--reviewed-by", default="", metavar="WHO", help="who reviewed it clinically (name, role)")
+    vet.add_argument("--reviewed-on", default="", metavar="YYYY-MM-DD", help="when they reviewed it")
+    sub.add_parser("list", help="list the sources, one a line under a header row")
+    sub.add_parser("check", help="report changed, missing and unlisted files, and missing provenance")
     src.set_defaults(handler=cmd_sources)
 
     ask = commands.add_parser("ask", help="answer a question with quotes")

@@ -15,7 +15,10 @@ class Source:
 
     A manifest entry usually yields one Source; a MedQuAD folder or a BEIR ``corpus.jsonl`` yields one
     per question-answer pair or line, each with its own ``key`` (the pair's qid, the line's ``_id``).
-    ``text`` is the normalised text every passage of this source is a slice of.
+    ``text`` is the normalised text every passage of this source is a slice of. ``date`` is the day the
+    source was added to the corpus, not a publication date (that is ``published_on``, when known).
+    ``vetting`` and ``vetting_note`` are the manifest's; a clinical review is recorded only as
+    ``reviewed_by`` / ``reviewed_on``. None means "not recorded", never a guess.
     """
 
     id: str
@@ -29,6 +32,11 @@ class Source:
     date: str | None = None
     # A heading for the whole document (a MedQuAD answer's question); headings in the text override it.
     section: str | None = None
+    published_on: str | None = None
+    reviewed_by: str | None = None
+    reviewed_on: str | None = None
+    vetting: str | None = None
+    vetting_note: str | None = None
 
     def provenance(self) -> dict[str, Any]:
         """The source card, without the text."""
@@ -135,6 +143,11 @@ class Quote:
                 "url": source.url,
                 "date": source.date,
                 "license": source.license,
+                "published_on": source.published_on,
+                "reviewed_by": source.reviewed_by,
+                "reviewed_on": source.reviewed_on,
+                "vetting": source.vetting,
+                "vetting_note": source.vetting_note,
             },
         }
 

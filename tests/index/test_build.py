@@ -43,6 +43,17 @@ def test_manifest_describes_the_build(seed_corpus, tmp_path, fake_embedder):
     assert manifest["package_version"] and manifest["built_at"]
 
 
+def test_sources_carry_the_manifests_provenance_and_a_review_rebuilds(seed_corpus, tmp_path, fake_embedder):
+    build_index(seed_corpus, tmp_path / "index", fake_embedder)
+    source = load_index(tmp_path / "index").sources["klonopin-withdrawal"]
+    assert (source.date, source.vetting, source.publisher, source.published_on) == ("2026-11-21", "vetted", None, None)
+    assert source.reviewed_by is None and "not clinically reviewed" in source.vetting_note
+    vet_source(seed_corpus, "klonopin-withdrawal", reviewed_by="Dr B. Jones, pharmacist", reviewed_on="2026-12-01")
+    assert not build_index(seed_corpus, tmp_path / "index", fake_embedder).up_to_date
+    source = load_index(tmp_path / "index").sources["klonopin-withdrawal"]
+    assert (source.reviewed_by, source.reviewed_on) == ("Dr B. Jones, pharmacist", "2026-12-01")
+
+
 def test_unchanged_rebuild_embeds_nothing(seed_corpus, tmp_path, fake_embedder):
     first = build_index(seed_corpus, tmp_path / "index", fake_embedder)
     assert first.embedded == first.passages and fake_embedder.calls == first.passages

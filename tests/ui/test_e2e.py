@@ -31,8 +31,13 @@ PAYLOAD_SOURCE = (
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory, real_embedder):
-    root = tmp_path_factory.mktemp("e2e")
+def e2e_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="module")
+def app_url(e2e_root, real_embedder):
+    root = e2e_root
     corpus = root / "corpus"
     shutil.copytree(REPO_ROOT / "corpus", corpus)
     payload = root / "storage.txt"
@@ -109,3 +114,31 @@ def test_script_in_a_source_and_in_a_question_stays_text(page):
     assert "<script>window.__xss = 1</script>" in text
     assert "Storing <b>Klonopin</b>" in text
     assert page.evaluate("window.__xss") is None
+
+
+def test_scope_panel_counts_what_the_real_index_holds(page, e2e_root):
+    import json
+
+    from medquote.index.manifest import current_build
+
+    scope = page.locator(".mq-scope").inner_text()
+    build = current_build(e2e_root / "index")
+    counts = json.loads((build / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    assert f"{counts['passages']} passages from {counts['sources']} sources" in scope
+    assert "Klonopin Withdrawal" in scope and "not clinically reviewed" in scope
+
+
+def test_a_real_quote_opens_in_the_stored_source_it_is_a_slice_of(page, e2e_root):
+    from medquote.index.store import load_index
+
+    ask(page, "How long does clonazepam stay in the body?")
+    quote = page.locator("#mq-chat .mq-answer").last.locator("blockquote.mq-quote").first.inner_text()
+    with page.context.expect_page() as opened:
+        page.locator("#mq-chat .mq-answer").last.locator("a.mq-view").first.click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    source = load_index(e2e_root / "index").sources["klonopin-withdrawal"]
+    assert viewer.locator(".mq-viewer-text").text_content() == source.text
+    assert viewer.locator("mark#mq-quote").inner_text() == quote and quote in source.text
+    assert "publisher not recorded" in viewer.locator(".mq-viewer-facts").inner_text().lower()
+    viewer.close()

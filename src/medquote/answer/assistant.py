@@ -124,6 +124,18 @@ class Assistant:
     def example_questions(self) -> tuple[str, ...]:
         return tuple(self._state.index.manifest.get("examples", ()))
 
+    @property
+    def topic(self) -> str:
+        return self._state.index.topic
+
+    @property
+    def passage_count(self) -> int:
+        return len(self._state.index.passages)
+
+    def warm(self) -> None:
+        """Load the model and answer one question, so the first real question is as fast as any other."""
+        self.answer(next(iter(self.example_questions), "What is it used for?"))
+
     # -- answering -----------------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
         """Answer one question. Raises ``InputError`` for empty input."""

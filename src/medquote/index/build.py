@@ -192,6 +192,11 @@ def _source(entry: SourceEntry, source_id: str, document: Document, single: bool
         license=entry.license or None,
         date=entry.date_added or None,
         section=document.section,
+        published_on=entry.published_on or document.published or None,
+        reviewed_by=entry.reviewed_by or None,
+        reviewed_on=entry.reviewed_on or None,
+        vetting=entry.vetting,
+        vetting_note=entry.vetting_note or None,
     )
 
 

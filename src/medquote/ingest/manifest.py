@@ -1,7 +1,8 @@
 """The corpus manifest (``corpus/sources.toml``): what each source is, where it came from, whether it is vetted.
 
 One ``[[source]]`` table per file (or MedQuAD folder). A source is indexed only while its status is
-``vetted`` and its file still has the hash it had when it was vetted.
+``vetted`` and its file still has the hash it had when it was vetted. ``vetted`` means the maintainers
+listed it; a clinical review is recorded separately (``reviewed_by``, ``reviewed_on``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from medquote.settings import FORMATS
 
 MANIFEST_NAME = "sources.toml"
 VETTING_STATUSES = ("vetted", "pending", "rejected")
+# Optional provenance `sources check` warns about when empty, with the key to fill in.
+PROVENANCE_FIELDS = ("publisher", "url", "published_on", "reviewed_by")
+_DATE_FIELDS = ("date_added", "published_on", "reviewed_on")
 # Files in the corpus folder that are not sources.
 _NOT_SOURCES = frozenset({MANIFEST_NAME, "README.md", "README"})
 
@@ -42,6 +46,9 @@ class SourceEntry:
     vetting: str = "pending"
     vetting_note: str = ""
     format: str = ""
+    published_on: str = ""
+    reviewed_by: str = ""
+    reviewed_on: str = ""
 
     def path(self, corpus_dir: Path) -> Path:
         return corpus_dir / self.file
@@ -123,6 +130,8 @@ def load_corpus(directory: Path) -> Corpus:
             )
         if entry.format and entry.format not in FORMATS:
             raise ManifestError(f"{manifest}: source {entry.id!r} has format {entry.format!r}; use one of {FORMATS}")
+        for name in _DATE_FIELDS:
+            _check_date(getattr(entry, name), f"{manifest}: source {entry.id!r} has {name}")
         entries.append(entry)
     ids = [e.id for e in entries]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
@@ -137,8 +146,24 @@ def load_corpus(directory: Path) -> Corpus:
     )
 
 
+def _check_date(value: str, where: str) -> None:
+    if not value:
+        return
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ManifestError(f"{where} = {value!r}; write dates as YYYY-MM-DD") from None
+
+
+def missing_provenance(entry: SourceEntry) -> tuple[str, ...]:
+    """The optional provenance keys this entry leaves empty (see ``PROVENANCE_FIELDS``)."""
+    return tuple(name for name in PROVENANCE_FIELDS if not getattr(entry, name))
+
+
 def check(corpus: Corpus) -> list[Problem]:
-    """Hash drift, listed-but-missing files and unlisted files. Only vetted sources' problems block."""
+    """Hash drift, listed-but-missing files, unlisted files, and (never blocking) missing provenance.
+
+    Only vetted sources' file problems block."""
     problems: list[Problem] = []
     listed = set()
     for entry in corpus.entries:
@@ -159,6 +184,16 @@ def check(corpus: Corpus) -> list[Problem]:
                     entry.file,
                     f"changed since it was vetted (sha256 differs); review it, then `medquote sources vet {entry.id}`",
                     blocking,
+                )
+            )
+        missing = missing_provenance(entry)
+        if missing and entry.vetting != "rejected":
+            problems.append(
+                Problem(
+                    entry.file,
+                    f"provenance not recorded: {', '.join(missing)}; add them to {entry.id!r} in {MANIFEST_NAME} "
+                    "when known (the chat says what is missing)",
+                    blocking=False,
                 )
             )
     for path in sorted(corpus.directory.iterdir()):
@@ -196,8 +231,10 @@ def add_source(
     vetted: bool = False,
     note: str = "",
     fmt: str = "",
+    published_on: str = "",
 ) -> SourceEntry:
     """Register ``file`` (copied into the corpus folder if it is outside it) and return its entry."""
+    _check_date(published_on, f"{file}: --published-on")
     directory.mkdir(parents=True, exist_ok=True)
     corpus = load_corpus(directory) if (directory / MANIFEST_NAME).exists() else Corpus(directory, ())
     if not file.exists():
@@ -231,13 +268,25 @@ def add_source(
         vetting="vetted" if vetted else "pending",
         vetting_note=note,
         format=fmt,
+        published_on=published_on,
     )
     _write(corpus, (*corpus.entries, entry))
     return entry
 
 
-def vet_source(directory: Path, source_id: str, *, note: str = "", status: str = "vetted") -> SourceEntry:
-    """Mark a source vetted (or pending/rejected) and record its current hash."""
+def vet_source(
+    directory: Path,
+    source_id: str,
+    *,
+    note: str = "",
+    status: str = "vetted",
+    reviewed_by: str = "",
+    reviewed_on: str = "",
+) -> SourceEntry:
+    """Mark a source vetted (or pending/rejected) and record its current hash, and who reviewed it when."""
+    _check_date(reviewed_on, "--reviewed-on")
+    if reviewed_on and not reviewed_by:
+        raise ManifestError("--reviewed-on needs --reviewed-by: say who reviewed the source")
     corpus = load_corpus(directory)
     if status not in VETTING_STATUSES:
         raise ManifestError(f"unknown status {status!r}; use one of {', '.join(VETTING_STATUSES)}")
@@ -248,7 +297,14 @@ def vet_source(directory: Path, source_id: str, *, note: str = "", status: str =
     path = entry.path(directory)
     if not path.exists():
         raise ManifestError(f"{entry.file}: missing; restore it before vetting")
-    updated = replace(entry, vetting=status, vetting_note=note or entry.vetting_note, sha256=file_sha256(path))
+    updated = replace(
+        entry,
+        vetting=status,
+        vetting_note=note or entry.vetting_note,
+        sha256=file_sha256(path),
+        reviewed_by=reviewed_by or entry.reviewed_by,
+        reviewed_on=reviewed_on or entry.reviewed_on,
+    )
     _write(corpus, (updated if e.id == source_id else e for e in corpus.entries))
     return updated
 

@@ -6,12 +6,12 @@ Changing one of these changes what a person in distress may read; keep them shor
 from __future__ import annotations
 
 DISCLAIMER = (
-    "This is general information, quoted word for word from vetted sources. It is not medical advice "
-    "and not a substitute for a doctor, pharmacist or other health professional. "
+    "This is general information, quoted word for word from the sources shown with each quote. "
+    "It is not medical advice and not a substitute for a doctor, pharmacist or other health professional. "
     "In an emergency, call your local emergency number."
 )
 NOT_FOUND_MESSAGE = (
-    "I could not find this in the vetted sources, so I have nothing to quote. "
+    "I could not find this in the listed sources, so I have nothing to quote. "
     "Try rephrasing the question, or ask a doctor, pharmacist or other health professional."
 )
 DOSING_NOTE = (
@@ -46,10 +46,35 @@ EMERGENCY_RESOURCES = (
 
 # The chat and the terminal.
 EMERGENCY_TITLE = "Get help now"
-QUOTES_HEADING = "From the vetted sources, word for word:"
+# A triage "check": shown above the quotes, not instead of them.
+CHECK_TITLE = "If you or someone else may be in danger"
+SEARCHED_AS_LABEL = "Read as a follow-up and searched as:"
+QUOTES_HEADING = "From the sources, word for word:"
 REPHRASE_HINT = "Tip: use the name of the condition, symptom or medicine, and ask about one thing at a time."
 FAILURE_MESSAGE = "Sorry, the answer could not be produced. Please try again in a moment."
-PUBLISHER_MISSING = "Publisher not recorded"
-DATE_MISSING = "Date not recorded"
-LICENSE_MISSING = "License not recorded"
-LINK_MISSING = "No link"
+LOADING_MESSAGE = "Loading the sources\u2026 the chat is ready in a moment."
+SEARCHING_MESSAGE = "Searching the sources\u2026"
+
+# Provenance: exactly what the manifest records, labelled; a missing item is said to be missing.
+PUBLISHER_MISSING = "publisher not recorded"
+DATE_MISSING = "date not recorded"
+LICENSE_MISSING = "license not recorded"
+LINK_MISSING = "no public link"
+ADDED_ON = "added {date}"
+PUBLISHED_ON = "published {date}"
+PUBLISHED_MISSING = "publication date not recorded"
+NOT_REVIEWED = "listed by the maintainers; not clinically reviewed"
+REVIEWED = "reviewed by {who} on {when}"
+REVIEWED_UNDATED = "reviewed by {who} (date not recorded)"
+VETTING_MISSING = "vetting not recorded"
+VETTING_NOTE_LABEL = "Maintainers' note"
+VIEW_IN_SOURCE = "Show in the full source"
+COPY_CITATION = "Copy quote with citation"
+
+# Feedback on a reply.
+FEEDBACK_SAVED = (
+    "Thank you: your rating was saved with the question and the quoted passages, in a file on this "
+    "server that the maintainers read. Nothing is sent anywhere else."
+)
+FEEDBACK_REASON_SAVED = "Thank you: your reason was saved with your rating."
+FEEDBACK_FAILED = "Sorry, your feedback could not be saved."

@@ -1,6 +1,8 @@
 """Stage 5, ui: how answers reach a person.
 
 ``app`` is the Gradio chat (``build_app(assistant) -> gr.Blocks``, ``launch``, ``serve``) with its
-stylesheet in ``static/medquote.css``; ``html`` renders an ``Answer`` as escaped chat HTML and
-``text`` as terminal text; ``feedback`` appends thumbs up/down to a JSONL file.
+stylesheet and script in ``static/``; ``html`` renders an ``Answer`` as escaped chat HTML and ``text``
+as terminal text; ``provenance`` says what a source card says (and the citation to copy); ``sources``
+renders the scope panel and the "About the sources" table; ``viewer`` is the page showing a quote in
+its whole source; ``feedback`` appends thumbs up/down (and reasons) to a JSONL file.
 """

@@ -1,4 +1,8 @@
-"""Thumbs up/down on answers, appended to a JSONL file one record per line."""
+"""Thumbs up/down on answers, appended to a JSONL file one record per line.
+
+A rating is stored the moment it is clicked; a reason given afterwards is a second record for the same
+``reply_id`` carrying the rating and the reason.
+"""
 
 from __future__ import annotations
 
@@ -32,17 +36,21 @@ class FeedbackStore:
         passage_ids: Sequence[str],
         index_version: str,
         status: str,
+        reply_id: str = "",
+        reason: str = "",
     ) -> dict[str, Any]:
         """Append one record and return it."""
         if rating not in ("up", "down"):
             raise ValueError(f"rating must be 'up' or 'down', not {rating!r}")
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "reply_id": reply_id,
             "question": question,
             "rating": rating,
             "passage_ids": list(passage_ids),
             "index_version": index_version,
             "status": status,
+            "reason": reason,
         }
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         with self._lock:

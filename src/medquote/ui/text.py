@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from medquote.records import Answer, Status
-from medquote.safety.templates import PUBLISHER_MISSING
+from medquote.records import Answer, Status, TriageLevel
+from medquote.safety.templates import CHECK_TITLE, SEARCHED_AS_LABEL
+from medquote.ui import provenance
 
 _WIDTH = 100
 
@@ -18,27 +19,25 @@ def _wrap(text: str, prefix: str = "") -> str:
 
 
 def render_text(answer: Answer) -> str:
-    """Emergency guidance first, then each quote with its highlighted sentence and source, then notes and
-    the disclaimer. Quotes are printed as stored; only the » « marks around the highlight are added."""
+    """Emergency guidance (or a triage check) first, how a follow-up was read, notes, then each quote with
+    its highlighted sentence and source card, and the disclaimer. Quotes are printed as stored; only the
+    » « marks around the highlight are added."""
     parts: list[str] = []
     guidance = answer.emergency or answer.triage.guidance
     if guidance is not None:
+        check = answer.triage.level == TriageLevel.CHECK and answer.status != Status.EMERGENCY
         resources = "".join(f"\n   - {resource}" for resource in guidance.resources)
-        parts.append(f"!! {guidance.message}{resources}")
+        parts.append(f"{CHECK_TITLE + ': ' if check else '!! '}{guidance.message}{resources}")
+    if answer.searched_as:
+        parts.append(f"{SEARCHED_AS_LABEL} {answer.searched_as}")
+    parts.extend(_wrap(note, "Note: ") for note in answer.notes)
     if answer.status == Status.NO_MATCH and answer.message:
         parts.append(answer.message)
     for number, quote in enumerate(answer.quotes, start=1):
         text = quote.text
         marked = f"{text[: quote.highlight_start]}»{quote.highlight}«{text[quote.highlight_end :]}"
-        source = quote.source
-        card = " · ".join(
-            part
-            for part in (source.title, source.publisher or PUBLISHER_MISSING.lower(), source.url, source.date)
-            if part
-        )
         section = f" — {quote.passage.section}" if quote.passage.section else ""
-        parts.append(f"[{number}] {card}{section}\n{_wrap(marked, '  > ')}")
-    parts.extend(_wrap(note, "Note: ") for note in answer.notes)
+        parts.append(f"[{number}] {provenance.card(quote.source)}{section}\n{_wrap(marked, '  > ')}")
     parts.append(_wrap(answer.disclaimer))
     return "\n\n".join(parts)
 

@@ -117,6 +117,7 @@ class FakeAssistant:
 
         self._sources = _fake_sources()
         self.questions: list[str] = []
+        self.previous: list[str | None] = []
         self.release = threading.Event()
         self.release.set()
 
@@ -141,7 +142,7 @@ class FakeAssistant:
         h_start = text.index(highlight)
         return Quote(passage, source, 0.9, h_start, h_start + len(highlight))
 
-    def answer(self, question: str):
+    def answer(self, question: str, *, previous: str | None = None):
         from medquote.errors import InputError
         from medquote.records import Answer, Emergency, Status, Triage, TriageLevel
         from medquote.safety import templates
@@ -149,6 +150,7 @@ class FakeAssistant:
         if not question or not question.strip():
             raise InputError(templates.EMPTY_QUESTION_MESSAGE)
         self.questions.append(question)
+        self.previous.append(previous)
         q = question.lower()
         if "wait" in q:
             self.release.wait(timeout=30)
@@ -171,10 +173,11 @@ class FakeAssistant:
             quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
             triage = Triage(TriageLevel.CHECK, "overdose", guidance)
             return Answer(status=Status.ANSWERED, quotes=(quote,), triage=triage, **common)
-        if q.startswith("and "):
+        if q.startswith("and ") and previous:
             start = asthma.text.index("Common")
             quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
-            return Answer(status=Status.ANSWERED, quotes=(quote,), searched_as=f"Asthma: {question}", **common)
+            searched_as = f"{previous.rstrip('?')}: {question}"
+            return Answer(status=Status.ANSWERED, quotes=(quote,), searched_as=searched_as, **common)
         if "asthma" in q:
             start = asthma.text.index("Common")
             quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")

@@ -58,15 +58,15 @@ def _embedder(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from medquote.answer.abstain import CALIBRATED_FOR, calibrated_for
+    from medquote.answer.abstain import AnswerabilityModel, calibrated_for
     from medquote.index.build import BuildParams, build_index
     from medquote.index.chunk import ChunkParams
 
     embedder = _embedder(args)
     if not calibrated_for(embedder.name):
         print(
-            f"medquote: warning: 'not found' is calibrated for {CALIBRATED_FOR}, not {embedder.name}; "
-            "re-run the abstention calibration (benchmarks/eval.py) before trusting its answers",
+            f"medquote: warning: 'not found' is calibrated for {AnswerabilityModel.load().model_name}, not "
+            f"{embedder.name}; retrain it (benchmarks/train_abstain.py) before trusting its answers",
             file=sys.stderr,
         )
     _existing_corpus(args.corpus)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import DATA
 
-from medquote.answer.abstain import DEFAULT_ABSTENTION
+from medquote.answer.abstain import AnswerabilityModel
 from medquote.answer.assistant import Assistant
 from medquote.eval.abstention import abstention_curve
 from medquote.eval.beir import load_beir, read_questions
@@ -24,11 +24,11 @@ def test_default_corpus(real_seed_index, real_embedder):
     assistant = Assistant(HybridRetriever(load_index(real_seed_index), real_embedder))
     answerable = [text for _, text in load_beir(DATA / "seed_eval").queries]
     unanswerable = read_questions(DATA / "seed_unanswerable.txt")
-    (row,) = abstention_curve(assistant, answerable, unanswerable, [DEFAULT_ABSTENTION.threshold])
-    assert row.answered_share >= 0.95, row
-    # Off-topic and other-drug questions abstain; some Klonopin facts the articles lack still get a
-    # loosely related quote (benchmarks/README.md lists them).
-    assert row.abstained_share >= 0.80, row
+    (row,) = abstention_curve(assistant, answerable, unanswerable, [AnswerabilityModel.load().threshold])
+    # These questions are among the answerability model's training data, so this guards against a
+    # broken model, not its quality: that is measured on the frozen consumer set (README).
+    assert row.answered_share >= 0.80, row
+    assert row.abstained_share >= 0.90, row
 
 
 def test_medquad_sample(medquad_sample, real_embedder):
@@ -38,8 +38,56 @@ def test_medquad_sample(medquad_sample, real_embedder):
     answerable = [(text, dataset.relevant(qid)) for qid, text in dataset.queries]
     unanswerable = read_questions(DATA / "medquad_unanswerable.txt")
     (row,) = abstention_curve(
-        Assistant(HybridRetriever(index, real_embedder)), answerable, unanswerable, [DEFAULT_ABSTENTION.threshold]
+        Assistant(HybridRetriever(index, real_embedder)),
+        answerable,
+        unanswerable,
+        [AnswerabilityModel.load().threshold],
     )
     assert row.answered_share >= 0.95, row
     assert row.correct_share >= 0.90, row  # answered with the right answer among the quotes
     assert row.abstained_share >= 0.85, row
+
+
+# --- the rules, on their own (keyword fake embedder) ------------------------------------------------
+
+
+def _corpus(tmp_path, texts: dict[str, str]):
+    from medquote.ingest.manifest import add_source, set_topic
+
+    corpus = tmp_path / "corpus"
+    for name, text in texts.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        add_source(corpus, path, title=name.title(), vetted=True)
+    set_topic(corpus, "Klonopin clonazepam")
+    return corpus
+
+
+def test_content_words_leave_out_question_words_everyday_words_and_the_topic(seed_corpus, tmp_path, fake_embedder):
+    from medquote.answer.abstain import content_words
+    from medquote.index.build import build_index
+
+    build_index(seed_corpus, tmp_path / "index", fake_embedder)
+    index = load_index(tmp_path / "index")
+    assert list(content_words(index, "Can I take clonazepam while pregnant?")) == ["pregnant"]
+    assert content_words(index, "what is klonopin?") == {}
+
+
+def test_further_quotes_add_an_answer_and_never_repeat_one(tmp_path, fake_embedder):
+    from medquote.answer.abstain import Abstention
+    from medquote.index.build import build_index
+
+    same = "Klonopin can cause drowsiness and dizziness in some patients. Drowsiness usually fades."
+    other = "Klonopin is taken by mouth. Dizziness is listed among its effects."
+    corpus = _corpus(tmp_path, {"first": same, "second": same.replace("some", "many"), "third": other})
+    build_index(corpus, tmp_path / "index", fake_embedder)
+    retriever = HybridRetriever(load_index(tmp_path / "index"), fake_embedder)
+    question = "does klonopin cause drowsiness"
+    scored = retriever.score(question)
+    kept = Abstention(threshold=0.0, relative_floor=0.0).quotable(
+        retriever.index, question, scored, retriever.signals.baseline()
+    )
+    texts = [retriever.index.passages[int(scored.rows[p])].text for p in kept]
+    assert len(texts) == len(set(texts))
+    assert not (any("some patients" in t for t in texts) and any("many patients" in t for t in texts))
+    assert all("rowsiness" in t for t in texts)  # a further quote must contain a word of the question

@@ -38,10 +38,11 @@ QUESTIONS = [
 @pytest.fixture
 def assistant(seed_corpus, tmp_path, fake_embedder) -> Assistant:
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
-    # Keyword vectors give lower cosines than the real model; the threshold is the real model's.
+    # Keyword vectors give far lower cosines than the real model, whose answerability model this is:
+    # a low cut keeps the logic testable (an unrelated question still scores below it).
     return Assistant(
         HybridRetriever(load_index(tmp_path / "index"), fake_embedder),
-        abstention=Abstention(threshold=0.1),
+        abstention=Abstention(threshold=0.08),
         index_dir=tmp_path / "index",
     )
 

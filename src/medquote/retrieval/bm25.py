@@ -24,6 +24,6 @@ class BM25Retriever:
         return self.index.bm25.get_scores_from_ids(ids)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        scores = self.scores(prepare_query(query, self.index.topic))
+        scores = self.scores(prepare_query(query, self.index.topic, self.index.uses))
         rows = np.flatnonzero(scores > 0)
         return ranked_hits(self.index, rows, scores[rows], k)

@@ -29,5 +29,5 @@ class DenseRetriever:
         return rows[0][keep], scores[0][keep]
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        rows, scores = self.top(self.embed(prepare_query(query, self.index.topic)), k)
+        rows, scores = self.top(self.embed(prepare_query(query, self.index.topic, self.index.uses)), k)
         return ranked_hits(self.index, rows, scores, k)

@@ -41,6 +41,7 @@ class Signals:
     _prototypes: np.ndarray | None = None
     _titles: dict[str, frozenset[str]] = field(default_factory=dict)
     _opening: np.ndarray | None = None
+    _baseline: np.ndarray | None = None
 
     def prototypes(self) -> np.ndarray:
         """The type prototypes' unit vectors (types × dimension), in TYPE_NAMES order."""
@@ -53,6 +54,20 @@ class Signals:
         if grams is None:
             grams = self._titles[source_id] = trigrams(words(self.index.sources[source_id].title))
         return grams
+
+    def baseline(self) -> np.ndarray:
+        """What a passage close to everything is close to: the embedding of the corpus topic's name, or,
+        without a topic, the unit mean of (a sample of) the passage vectors."""
+        if self._baseline is None:
+            topic = self.index.topic.split()
+            if topic:
+                self._baseline = self.embedder.encode([topic[0]])[0]
+            else:
+                total = self.index.dense.ntotal
+                rows = np.arange(0, total, max(1, total // 20_000), dtype=np.int64)
+                mean = self.index.dense.reconstruct_batch(rows).mean(axis=0)
+                self._baseline = (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
+        return self._baseline
 
     def opening(self) -> np.ndarray:
         if self._opening is None:

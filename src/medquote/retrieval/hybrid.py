@@ -110,14 +110,14 @@ class HybridRetriever:
 
     def query_text(self, question: str) -> str:
         """What the dense side embeds for ``question`` (for callers that embed it in a batch of their own)."""
-        return prepare_query(question, self.index.topic).dense_text
+        return prepare_query(question, self.index.topic, self.index.uses).dense_text
 
     def score(self, question: str, *, vector: np.ndarray | None = None) -> Scored:
         """The candidates of ``question`` with their fused scores and each feature's contribution.
 
         ``vector``: the embedding of ``query_text(question)``, when the caller has it already.
         """
-        prepared = prepare_query(question, self.index.topic)
+        prepared = prepare_query(question, self.index.topic, self.index.uses)
         if vector is None:
             vector = self.dense.embed(prepared)
         dense_rows, _ = self.dense.top(vector, self.depth)

@@ -86,7 +86,7 @@ class AssistantLike(Protocol):
 
     example_questions: Sequence[str]
 
-    def answer(self, question: str) -> Answer: ...
+    def answer(self, question: str, *, previous: str | None = None) -> Answer: ...
 
     @property
     def sources(self) -> Sequence[Source]: ...
@@ -154,6 +154,7 @@ def _meta(answer: Answer, reply_id: str) -> dict[str, Any]:
     return {
         "reply_id": reply_id,
         "question": answer.question,
+        "searched_as": answer.searched_as,
         "passage_ids": [q.passage.id for q in answer.quotes],
         "index_version": answer.index_version,
         "status": answer.status,
@@ -295,8 +296,11 @@ def build_app(
             if job:
                 marker = f'id="{PENDING_ID_PREFIX}{job["id"]}"'
                 at = next((i for i, m in enumerate(history) if marker in str(m.get("content", ""))), None)
+                # A short follow-up is read with the question before it (as that one was searched).
+                last = next(reversed(known.values()), None)
+                previous = (last.get("searched_as") or last["question"]) if last else None
                 try:
-                    answer = assistant.answer(job["question"])
+                    answer = assistant.answer(job["question"], previous=previous)
                     known[job["id"]] = _meta(answer, job["id"])
                     reply = render_answer(answer, job["id"])
                 except InputError as exc:

@@ -38,6 +38,7 @@ class FeedbackStore:
         status: str,
         reply_id: str = "",
         reason: str = "",
+        searched_as: str | None = None,
     ) -> dict[str, Any]:
         """Append one record and return it."""
         if rating not in ("up", "down"):
@@ -46,6 +47,7 @@ class FeedbackStore:
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "reply_id": reply_id,
             "question": question,
+            "searched_as": searched_as,
             "rating": rating,
             "passage_ids": list(passage_ids),
             "index_version": index_version,

@@ -1,0 +1,174 @@
+"""Answer quality on consumer questions: does the first quote answer, is "not found" said when it should be?
+
+A consumer set is a folder with ``questions.jsonl`` (``_id``, ``text``, ``type``: answerable /
+unanswerable / off_topic, optional ``follow_up_of``) and ``judgements.jsonl`` (``query_id``, ``article``:
+the source file, ``span``: a verbatim stretch of it, ``grade``: 2 answers, 1 partly). Spans are found in
+the sources' stored text, so the judgements hold whatever the passages are cut into; a quote answers
+when it covers at least half of a judged span (or a judged span covers half of it).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from medquote.answer.assistant import Assistant
+from medquote.errors import DatasetError
+from medquote.index.store import Index
+from medquote.ingest.normalize import normalize_text
+from medquote.records import Answer, Quote, Status
+
+TYPES = ("answerable", "unanswerable", "off_topic")
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerQuestion:
+    id: str
+    text: str
+    type: str
+    follow_up_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedSpan:
+    """A judged stretch of a source's stored text: ``source.text[start:end]``."""
+
+    source_id: str
+    start: int
+    end: int
+    grade: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerSet:
+    name: str
+    questions: tuple[ConsumerQuestion, ...]
+    judgements: dict[str, tuple[tuple[str, str, int], ...]]  # question id → (article file, span, grade)
+
+
+def load_consumer_set(folder: Path | str) -> ConsumerSet:
+    folder = Path(folder)
+    try:
+        raw_questions = [
+            json.loads(line) for line in (folder / "questions.jsonl").open(encoding="utf-8") if line.strip()
+        ]
+        raw_judgements = [
+            json.loads(line) for line in (folder / "judgements.jsonl").open(encoding="utf-8") if line.strip()
+        ]
+    except (OSError, ValueError) as exc:
+        raise DatasetError(
+            f"{folder}: cannot read questions.jsonl and judgements.jsonl ({exc}); check the folder"
+        ) from exc
+    questions = tuple(
+        ConsumerQuestion(str(q["_id"]), str(q["text"]), str(q["type"]), q.get("follow_up_of")) for q in raw_questions
+    )
+    bad = [q.id for q in questions if q.type not in TYPES]
+    if bad:
+        raise DatasetError(f"{folder}: questions {', '.join(bad)} have a type other than {', '.join(TYPES)}")
+    judgements: dict[str, list[tuple[str, str, int]]] = {}
+    for j in raw_judgements:
+        judgements.setdefault(str(j["query_id"]), []).append((str(j["article"]), str(j["span"]), int(j["grade"])))
+    return ConsumerSet(folder.name, questions, {q: tuple(v) for q, v in judgements.items()})
+
+
+def locate(index: Index, judged: tuple[tuple[str, str, int], ...]) -> list[JudgedSpan]:
+    """Where each judged span lies in its source's stored text (matched on normalised white space)."""
+    by_file = {meta["file"]: source_id for source_id, meta in index.manifest["sources"].items()}
+    spans = []
+    for article, span, grade in judged:
+        source_id = by_file.get(article)
+        if source_id is None or source_id not in index.sources:
+            raise DatasetError(f"judged span in {article}, which is not a source of the index; build the right corpus")
+        text = index.sources[source_id].text
+        needle = normalize_text(span)
+        start = text.find(needle)
+        if start < 0:
+            raise DatasetError(f"judged span not found in {article} as stored: {span[:60]!r}")
+        spans.append(JudgedSpan(source_id, start, start + len(needle), grade))
+    return spans
+
+
+def quote_grade(quote: Quote, spans: list[JudgedSpan]) -> int:
+    """The best grade of a judged span the quote covers at least half of (or that covers half of it)."""
+    best = 0
+    passage = quote.passage
+    for span in spans:
+        if span.source_id != quote.source.id:
+            continue
+        overlap = min(span.end, passage.end) - max(span.start, passage.start)
+        if overlap > 0 and overlap >= 0.5 * min(span.end - span.start, passage.end - passage.start):
+            best = max(best, span.grade)
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    question: ConsumerQuestion
+    answer: Answer
+    grades: tuple[int, ...]  # of the quotes, in order
+
+    @property
+    def answered(self) -> bool:
+        return self.answer.status == Status.ANSWERED
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerEvaluation:
+    dataset: str
+    rows: tuple[Judged, ...]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def failures(self) -> dict[str, list[str]]:
+        """Question texts by the way they went wrong."""
+        out: dict[str, list[str]] = {"first_quote_does_not_answer": [], "not_found_but_answerable": [],
+                                     "quoted_but_unanswerable": [], "off_topic_answered": []}  # fmt: skip
+        for row in self.rows:
+            q = row.question
+            if q.type == "answerable" and not row.answered:
+                out["not_found_but_answerable"].append(q.text)
+            elif q.type == "answerable" and row.grades and row.grades[0] == 0:
+                out["first_quote_does_not_answer"].append(q.text)
+            elif q.type == "unanswerable" and row.answered:
+                out["quoted_but_unanswerable"].append(q.text)
+            elif q.type == "off_topic" and row.answered:
+                out["off_topic_answered"].append(q.text)
+        return out
+
+
+def evaluate_answers(assistant: Assistant, dataset: ConsumerSet) -> AnswerEvaluation:
+    """Ask every question (a follow-up after the question it follows, in the same chat) and judge the quotes."""
+    index = assistant.index
+    texts = {q.id: q.text for q in dataset.questions}
+    rows = []
+    for q in dataset.questions:
+        previous = texts.get(q.follow_up_of) if q.follow_up_of else None
+        answer = assistant.answer(q.text, previous=previous)
+        spans = locate(index, dataset.judgements.get(q.id, ()))
+        rows.append(Judged(q, answer, tuple(quote_grade(quote, spans) for quote in answer.quotes)))
+    return AnswerEvaluation(dataset.name, tuple(rows), summarise(rows))
+
+
+def summarise(rows: list[Judged]) -> dict[str, Any]:
+    answerable = [r for r in rows if r.question.type == "answerable"]
+    unanswerable = [r for r in rows if r.question.type == "unanswerable"]
+    off_topic = [r for r in rows if r.question.type == "off_topic"]
+
+    def share(items: list[Judged], test: Any) -> float | None:
+        return round(sum(1 for r in items if test(r)) / len(items), 4) if items else None
+
+    follow_ups = [r for r in answerable if r.question.follow_up_of]
+    return {
+        "answerable": len(answerable),
+        "first_answers": share(answerable, lambda r: bool(r.grades) and r.grades[0] >= 1),
+        "top3_answers": share(answerable, lambda r: any(g >= 1 for g in r.grades[:3])),
+        "not_found_answerable": share(answerable, lambda r: not r.answered),
+        "unanswerable": len(unanswerable),
+        "answered_unanswerable": share(unanswerable, lambda r: r.answered),
+        "off_topic": len(off_topic),
+        "answered_off_topic": sum(1 for r in off_topic if r.answered),
+        "follow_ups": len(follow_ups),
+        "follow_up_first_answers": share(follow_ups, lambda r: bool(r.grades) and r.grades[0] >= 1),
+        "mean_quotes": round(sum(len(r.grades) for r in rows if r.answered) / max(1, sum(r.answered for r in rows)), 3),
+    }

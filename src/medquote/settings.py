@@ -28,3 +28,8 @@ DEFAULT_RETRIEVER = "default"
 CHUNK_WORDS = 120
 # From this many passages the dense index is approximate (HNSW) instead of exact.
 HNSW_THRESHOLD = 200_000
+
+# Embedding backends (medquote.index.embed.make_embedder); the default builds indexes and, unless an
+# index records another, embeds questions. benchmarks/README.md "Embedding backends" has the measurements.
+BACKENDS = ("torch", "onnx", "onnx-int8")
+DEFAULT_BACKEND = "onnx-int8"

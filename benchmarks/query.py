@@ -29,8 +29,8 @@ from medquote.answer.assistant import Assistant
 from medquote.index.embed import Embedder, make_embedder
 from medquote.index.manifest import built_backend, cache_dir
 from medquote.index.store import load_index
-from medquote.settings import BACKENDS
 from medquote.retrieval.hybrid import HybridRetriever
+from medquote.settings import BACKENDS
 
 QUESTIONS = [
     "What are the side effects of Klonopin?",

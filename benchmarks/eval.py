@@ -36,9 +36,10 @@ def main() -> None:
     parser.add_argument("--skip-medquad", action="store_true")
     args = parser.parse_args()
 
-    from medquote.index.embed import SentenceTransformerEmbedder
+    from medquote.index.embed import make_embedder
+    from medquote.settings import DEFAULT_BACKEND
 
-    embedder = SentenceTransformerEmbedder()
+    embedder = make_embedder(DEFAULT_BACKEND, cache_dir=args.cache)
     RESULTS.mkdir(parents=True, exist_ok=True)
     seed = run_seed(embedder, args.cache)
     (RESULTS / "eval_seed.json").write_text(json.dumps(seed, indent=2) + "\n", encoding="utf-8")

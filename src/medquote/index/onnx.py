@@ -49,15 +49,20 @@ def onnx_file(model_path: Path, cache_dir: Path, *, quantized: bool) -> Path:
     target = folder / (INT8_FILE if quantized else FP32_FILE)
     if target.is_file():
         return target
+    from tqdm import tqdm
+
     folder.mkdir(parents=True, exist_ok=True)
     with locked(folder / ".lock"):  # two processes starting at once export once
         fp32 = folder / FP32_FILE
-        if not fp32.is_file():
-            log.info("exporting %s to ONNX in %s", model_path, folder)
-            export_onnx(model_path, fp32)
+        steps = [(export_onnx, model_path, fp32)] if not fp32.is_file() else []
         if quantized and not target.is_file():
-            log.info("quantising %s to int8", fp32)
-            quantize_onnx(fp32, target)
+            steps.append((quantize_onnx, fp32, target))
+        # Seconds to a minute, once per model: shown on a terminal (disable=None), silent in logs.
+        with tqdm(total=len(steps), desc=f"Preparing the {target.stem} ONNX file (once)", disable=None) as bar:
+            for step, source, output in steps:
+                log.info("%s: %s → %s", step.__name__, source, output)
+                step(source, output)
+                bar.update()
     return target
 
 

@@ -42,7 +42,7 @@ PASSAGES_PER_QUERY = 300  # passages asked of txtai per question, mapped to at m
 
 # Runs inside the txtai environment: index the passages, time the build and each query, write rankings.
 WORKER = r"""
-import json, os, resource, sys, time
+import importlib.metadata, json, os, resource, sys, time
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 import torch
@@ -65,7 +65,7 @@ for qid, text in job["queries"]:
     rankings[qid] = [[int(uid), float(score)] for uid, score in hits]
 json.dump({"build_seconds": build_seconds, "latencies_ms": latencies, "rankings": rankings,
            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-           "torch": torch.__version__, "txtai": __import__("txtai").__version__},
+           "torch": torch.__version__, "txtai": importlib.metadata.version("txtai")},
           open(job["out"], "w", encoding="utf-8"))
 """
 

@@ -93,13 +93,15 @@ def test_a_damaged_export_says_what_to_do(tmp_path, cache):
         make_embedder("onnx", cache_dir=tmp_path).encode(["a question"])
 
 
-def test_names_say_model_and_backend_and_every_backend_of_the_model_is_calibrated(cache):
+def test_names_say_model_and_backend_and_backends_with_torch_vectors_are_calibrated(cache):
     assert tuple(BACKEND_FACTORIES) == BACKENDS
     names = {backend: make_embedder(backend, cache_dir=cache).name for backend in BACKENDS}
     assert names["torch"] == CALIBRATED_FOR
     assert names["onnx-int8"] == f"{CALIBRATED_FOR}+onnx-int8"
     assert {split_name(name) for name in names.values()} == {(CALIBRATED_FOR, b) for b in BACKENDS}
-    assert all(calibrated_for(name) for name in names.values())
+    # onnx gives torch's vectors (the test above); int8's are ~0.6 % off, which the calibration did not see.
+    assert calibrated_for(names["torch"]) and calibrated_for(names["onnx"])
+    assert not calibrated_for(names["onnx-int8"])
     assert not calibrated_for("another_model@0123456789ab+onnx-int8")
     assert not calibrated_for(f"{CALIBRATED_FOR}+onnx-fp16")
     with pytest.raises(InputError, match="unknown backend 'tensorrt'; use one of torch, onnx, onnx-int8"):

@@ -164,6 +164,9 @@ class OnnxEmbedder:
         self.threads = threads
         self.backend = "onnx-int8" if quantized else "onnx"
         self._name = f"{model_fingerprint(self.path)}+{self.backend}"
+        self._dimension = _dimension(self.path)
+        # Longer texts are truncated to this many tokens (``max_seq_length``), as sentence-transformers does.
+        self.max_tokens = int(_config(self.path / "sentence_bert_config.json").get("max_seq_length") or 512)
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -174,18 +177,7 @@ class OnnxEmbedder:
 
     @property
     def dimension(self) -> int:
-        pooling = self.path / "1_Pooling" / "config.json"
-        if pooling.is_file():
-            return int(json.loads(pooling.read_text(encoding="utf-8"))["word_embedding_dimension"])
-        return int(json.loads((self.path / "config.json").read_text(encoding="utf-8"))["hidden_size"])
-
-    @property
-    def max_tokens(self) -> int:
-        """Longer texts are truncated to this many tokens (``max_seq_length``, as sentence-transformers does)."""
-        config = self.path / "sentence_bert_config.json"
-        if config.is_file():
-            return int(json.loads(config.read_text(encoding="utf-8")).get("max_seq_length") or 512)
-        return 512
+        return self._dimension
 
     def _load(self):
         with self._lock:
@@ -239,3 +231,13 @@ class OnnxEmbedder:
                 vectors[rows] = output
                 bar.update(len(rows))
         return vectors
+
+
+def _config(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _dimension(model_path: Path) -> int:
+    """The sentence vector's length: the pooling layer's, else the transformer's hidden size."""
+    pooling = _config(model_path / "1_Pooling" / "config.json")
+    return int(pooling.get("word_embedding_dimension") or _config(model_path / "config.json")["hidden_size"])

@@ -27,24 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from query import QUESTIONS
+from readme_section import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 README = ROOT / "benchmarks" / "README.md"
 BEGIN, END = "<!-- backends:begin -->", "<!-- backends:end -->"
-QUESTIONS = [
-    "What are the side effects of Klonopin?",
-    "how long does clonazepam stay in your system",
-    "what are the symptoms of asthma?",
-    "is diabetes inherited",
-    "How is high blood pressure treated?",
-    "what causes migraines",
-    "can I drink alcohol while taking this medicine",
-    "how many people are affected by cystic fibrosis",
-    "What is the outlook for people with Parkinson's disease?",
-    "hi there, my mom has kidney disease, what tests diagnose it?",
-    "withdrawl symptms when stopping benzos",
-    "what is the best pizza in town",
-]
 
 
 def medquad_texts(dataset: Path, count: int) -> list[str]:
@@ -218,12 +208,7 @@ def write_readme(summary: dict) -> None:
             END,
         ]
     )
-    text = README.read_text(encoding="utf-8")
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text, encoding="utf-8")
+    write_section(README, BEGIN, END, section)
 
 
 if __name__ == "__main__":

@@ -282,12 +282,12 @@ def write_readme(seed: dict, medquad: dict | None) -> None:
         ]
     parts.append(END)
     section = "\n".join(parts)
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text, encoding="utf-8")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from readme_section import write_section
+
+    write_section(README, BEGIN, END, section)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """medquote and a peer, txtai (hybrid), building and querying the same corpus with the same model, in one run.
 
-    .venv/bin/python benchmarks/peers.py [--skip-medquad] [--sample-corpus] [--out benchmarks/results/peers.json]
+    .venv/bin/python benchmarks/peers.py [--only seed|medquad] [--sample N] [--sample-corpus] [--out FILE]
 
 txtai runs in its own virtual environment (``<cache>/txtai-venv``), created here from the package registry
 with the local CPU ``torch==2.13.0`` first and ``txtai==9.14.0`` (nothing else is downloaded: both sides
@@ -88,7 +88,7 @@ def ensure_txtai(venv: Path) -> Path:
     return python
 
 
-def medquote_side(dataset, embedder, query_embedder, work: Path) -> tuple[dict, list[dict]]:
+def medquote_side(dataset, embedder, query_embedder, work: Path, topic: str) -> tuple[dict, list[dict]]:
     """Build (empty embedding cache) and query with medquote; also return the passages it embedded."""
     from medquote.eval.corpus import prepare_index
     from medquote.eval.documents import passage_documents
@@ -96,7 +96,7 @@ def medquote_side(dataset, embedder, query_embedder, work: Path) -> tuple[dict, 
     from medquote.index.build import BuildParams, embed_text
 
     embedder.encode(["warm up the model"])  # loading it (and exporting it, once) is not the build
-    index, report = prepare_index(dataset, embedder, cache_dir=work / "medquote", progress=True)
+    index, report = prepare_index(dataset, embedder, cache_dir=work / "medquote", topic=topic, progress=True)
     run = run_retriever("default", index, query_embedder, dataset, progress=True)
     documents = passage_documents(index)
     params = BuildParams(**{k: v for k, v in index.manifest["params"].items() if k != "chunk"})
@@ -157,7 +157,7 @@ def _quality(metrics: dict) -> dict:
     return {"nDCG@10": round(metrics["nDCG@10"], 4), "Recall@1": round(metrics["Recall@1"], 4)}
 
 
-def compare(name: str, dataset_dir: Path, python: Path, args: argparse.Namespace) -> dict:
+def compare(name: str, dataset_dir: Path, python: Path, args: argparse.Namespace, topic: str = "") -> dict:
     from medquote.eval.beir import load_beir
     from medquote.index.embed import default_model_path, make_embedder
 
@@ -167,7 +167,7 @@ def compare(name: str, dataset_dir: Path, python: Path, args: argparse.Namespace
     with tempfile.TemporaryDirectory(prefix="medquote-peers-") as temporary:
         work = Path(temporary)
         print(f"{name}: medquote ({args.backend}) …", flush=True)
-        medquote, passages = medquote_side(dataset, embedder, query_embedder, work)
+        medquote, passages = medquote_side(dataset, embedder, query_embedder, work, topic)
         print(f"{name}: txtai …", flush=True)
         txtai = txtai_side(python, dataset, passages, default_model_path(), work)
     result = {
@@ -192,15 +192,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sample-corpus", action="store_true", help="MedQuAD: only the sampled questions' answers")
-    parser.add_argument("--skip-medquad", action="store_true")
+    parser.add_argument("--only", choices=("seed", "medquad"), help="run one dataset; keep the other's results")
     parser.add_argument("--backend", default=DEFAULT_BACKEND, help="medquote's embedding backend")
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "peers")
     parser.add_argument("--out", type=Path, default=RESULTS / "peers.json")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     python = ensure_txtai(args.cache / "txtai-venv")
-    results = [compare("seed set", ROOT / "tests" / "data" / "seed_eval", python, args)]
-    if not args.skip_medquad:
+    from medquote.ingest.manifest import load_corpus
+
+    kept = json.loads(args.out.read_text(encoding="utf-8"))["results"] if args.only and args.out.exists() else []
+    results = [r for r in kept if (r["dataset"] == "seed set") != (args.only == "seed")]
+    if args.only != "medquad":
+        # As `medquote eval` is run on it: "this medicine" in its questions means the corpus topic.
+        topic = load_corpus(ROOT / "corpus").topic
+        results.insert(0, compare("seed set", ROOT / "tests" / "data" / "seed_eval", python, args, topic))
+    if args.only != "seed":
         from medquote.eval.medquad_to_beir import medquad_to_beir
 
         name = f"medquad-q{args.sample}-s{args.seed}" + ("-own-answers" if args.sample_corpus else "")

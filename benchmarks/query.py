@@ -4,7 +4,9 @@
 
 For each index: loads an Assistant (questions embedded on the backend the index was built with, or
 ``--backend``), warms it up, then times ``answer()`` over a fixed list of consumer questions (repeated),
-reporting p50 / p95 / max in ms, the load time, and the process's peak RSS. ``--cold-start`` also times
+reporting p50 / p95 / max in ms, the load time, and the process's peak RSS. ``--compare B1,B2,…`` also
+times ``answer()`` on each index with each backend's question embedder, in turns question by question
+(latency only: an index is normally queried with its own backend). ``--cold-start`` also times
 ``medquote serve --index …`` from its start to the first answer of its ``/ask`` API (median of 3).
 Results go to benchmarks/results/query.json.
 """
@@ -81,6 +83,29 @@ def measure(index_dir: Path, embedder: Embedder, questions: list[str], rounds: i
     }
 
 
+def compare(index_dir: Path, backends: list[str], questions: list[str], rounds: int) -> dict:
+    """answer() latency with each backend embedding the questions, in turns (the same index and questions)."""
+    index = load_index(index_dir)
+    assistants = {
+        b: Assistant(HybridRetriever(index, make_embedder(b, cache_dir=cache_dir(index_dir), threads=1)))
+        for b in backends
+    }
+    timings: dict[str, list[float]] = {b: [] for b in backends}
+    for assistant in assistants.values():
+        for question in questions:
+            assistant.answer(question)
+    for _ in range(rounds):
+        for question in questions:
+            for backend, assistant in assistants.items():
+                started = time.perf_counter()
+                assistant.answer(question)
+                timings[backend].append((time.perf_counter() - started) * 1000)
+    return {
+        b: {"p50_ms": round(statistics.median(t), 1), "p95_ms": round(percentile(t, 0.95), 1)}
+        for b, t in timings.items()
+    }
+
+
 def cold_start(index_dir: Path, backend: str, rounds: int = 3, port: int = 7871) -> list[float]:
     """Seconds from starting ``medquote serve`` to the first answer of its ``/ask`` API, ``rounds`` times."""
     import subprocess
@@ -123,6 +148,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/query.json"))
     parser.add_argument("--backend", choices=BACKENDS, help="default: the one each index was built with")
     parser.add_argument("--cold-start", action="store_true", help="also time `medquote serve` to its first answer")
+    parser.add_argument("--compare", default="", help="backends whose answer() latency to compare in turns")
     args = parser.parse_args()
     faiss.omp_set_num_threads(1)  # as Assistant.from_index does for serving
     results = []
@@ -130,6 +156,8 @@ def main() -> int:
         backend = args.backend or built_backend(path) or "torch"
         embedder = make_embedder(backend, cache_dir=cache_dir(path), threads=1)  # as Assistant.from_index
         results.append(measure(path, embedder, QUESTIONS, args.rounds))
+        if args.compare:
+            results[-1]["answer_latency_by_backend"] = compare(path, args.compare.split(","), QUESTIONS, args.rounds)
         if args.cold_start:
             results[-1]["cold_start_seconds"] = cold_start(path, backend)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -253,8 +253,10 @@ def write_readme(summary: dict) -> None:
             "",
             f"`.venv/bin/python benchmarks/peers.py`, {summary['date']}: medquote and txtai {versions['txtai']} "
             f"(torch {versions['torch']}, its own virtual environment; hybrid = dense + BM25) index the same "
-            "passages (the texts medquote embeds) with the same packaged all-MiniLM-L6-v2 folder, in one run; "
-            "queries one at a time on one thread. Results: `benchmarks/results/peers.json`.",
+            "passages (the texts medquote embeds) with the same packaged all-MiniLM-L6-v2 folder, each dataset "
+            "in one run; queries one at a time on one thread, medquote's as `medquote eval` runs them. The "
+            "MedQuAD rows with `--sample-corpus`: the sampled questions against every answer of their MedQuAD "
+            "documents. Results: `benchmarks/results/peers.json`.",
             "",
             *rows,
             "",

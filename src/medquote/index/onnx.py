@@ -58,7 +58,8 @@ def onnx_file(model_path: Path, cache_dir: Path, *, quantized: bool) -> Path:
         if quantized and not target.is_file():
             steps.append((quantize_onnx, fp32, target))
         # Seconds to a minute, once per model: shown on a terminal (disable=None), silent in logs.
-        with tqdm(total=len(steps), desc=f"Preparing the {target.stem} ONNX file (once)", disable=None) as bar:
+        description = f"Preparing the {target.stem} ONNX file (once)"
+        with tqdm(total=len(steps), desc=description, disable=None if steps else True) as bar:
             for step, source, output in steps:
                 log.info("%s: %s → %s", step.__name__, source, output)
                 step(source, output)

@@ -1,11 +1,12 @@
 """Build throughput, incremental rebuilds and peak memory on the MedQuAD answers.
 
-    .venv/bin/python benchmarks/build.py [--subsets 1,2,...] [--out benchmarks/results/build.json]
+    .venv/bin/python benchmarks/build.py [--subsets 1,2,...] [--backend onnx-int8] [--out benchmarks/results/build.json]
 
 Makes a corpus of MedQuAD subset folders (one manifest entry per subset, answered pairs only) in a
 temporary folder, then in one process:
-  1. a plain ``model.encode`` of exactly the passages the build embeds (the reference rate);
-  2. a full ``build_index`` with an empty embedding cache;
+  1. a plain fp32 ``SentenceTransformer.encode`` (torch) of exactly the passages the build embeds (the
+     reference rate);
+  2. a full ``build_index`` with an empty embedding cache, embedding on ``--backend`` (default: the default);
   3. a rebuild of the unchanged corpus, and a forced rebuild with everything cached;
   4. a rebuild after changing one file of one subset (and re-vetting it).
 Reports passages/s of both, their ratio, the rebuild times as a share of the full build, peak RSS.
@@ -30,8 +31,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from medquote.index.build import BuildParams, build_index, embed_text
 from medquote.index.build import chunk_sources as _chunk
 from medquote.index.build import read_sources as _read_sources
-from medquote.index.embed import SentenceTransformerEmbedder
+from medquote.index.embed import SentenceTransformerEmbedder, make_embedder
 from medquote.ingest.manifest import add_source, load_corpus, vet_source
+from medquote.settings import BACKENDS, DEFAULT_BACKEND
 
 MEDQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "medquad"
 ANSWERED = ("1_CancerGov_QA", "2_GARD_QA", "3_GHR_QA", "4_MPlus_Health_Topics_QA", "5_NIDDK_QA",
@@ -55,15 +57,21 @@ def main() -> int:
     parser.add_argument("--subsets", default=",".join(ANSWERED), help="comma-separated MedQuAD subset folders")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/build.json"))
     parser.add_argument("--repeat", type=int, default=3, help="repeats of the fast rebuild timings")
+    parser.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND, help="the build's embedding backend")
+    parser.add_argument("--cache", type=Path, default=Path(".cache/bench-model"), help="where the ONNX export is kept")
+    parser.add_argument("--also", default="", help="comma-separated backends to time a full build with as well")
     args = parser.parse_args()
     if not MEDQUAD.is_dir():
         print(f"MedQuAD not found at {MEDQUAD}", file=sys.stderr)
         return 1
     subsets = args.subsets.split(",")
-    embedder = SentenceTransformerEmbedder()
-    embedder.encode(["warm up the model and its threads"])
+    reference = SentenceTransformerEmbedder()
+    reference.encode(["warm up the model and its threads"])
+    embedder = make_embedder(args.backend, cache_dir=args.cache)
+    embedder.encode(["warm up the model and its threads"])  # (and export it once): not part of a build
     params = BuildParams()
-    results: dict[str, object] = {"subsets": subsets, "model": embedder.name, "cpus": os.cpu_count()}
+    results: dict[str, object] = {"subsets": subsets, "model": embedder.name, "backend": args.backend,
+                                  "cpus": os.cpu_count()}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="medquote-bench-") as temporary:
         root = Path(temporary)
         corpus_dir = make_corpus(root, subsets)
@@ -74,7 +82,7 @@ def main() -> int:
         passages, _ = _chunk(sources, params)
         texts = [embed_text(p, sources[p.source_id], params) for p in passages]
         started = time.perf_counter()
-        embedder.model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True, show_progress_bar=True)
+        reference.model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=True)
         plain_seconds = time.perf_counter() - started
 
         full = build_index(corpus_dir, index_dir, embedder, params=params, progress=True)
@@ -95,6 +103,18 @@ def main() -> int:
         changed = build_index(corpus_dir, index_dir, embedder, params=params)
         shutil.rmtree(index_dir, ignore_errors=True)
 
+        also = {}
+        for backend in filter(None, args.also.split(",")):
+            other = make_embedder(backend, cache_dir=args.cache)
+            other.encode(["warm up the model and its threads"])
+            report = build_index(corpus_dir, root / f"index-{backend}", other, params=params, progress=True)
+            rate = report.passages / report.seconds
+            also[backend] = {
+                "full_build_seconds": round(report.seconds, 1),
+                "full_build_passages_per_s": round(rate, 1),
+                "build_vs_plain_ratio": round(rate / (len(texts) / plain_seconds), 3),
+            }
+
     build_rate = full.passages / full.seconds
     plain_rate = len(texts) / plain_seconds
     results.update(
@@ -112,7 +132,9 @@ def main() -> int:
             "forced_cached_rebuild_share_of_full": round(statistics.median(forced) / full.seconds, 4),
             "one_file_change_seconds": round(changed.seconds, 2),
             "one_file_change_embedded": changed.embedded,
-            "peak_rss_mb": round(peak_rss_mb()),
+            "also": also,
+            "peak_rss_mb": round(peak_rss_mb()),  # all models loaded: torch's reference and the builds'
+            "load_average_at_end": os.getloadavg(),
         }
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -36,9 +36,10 @@ def main() -> None:
     parser.add_argument("--skip-medquad", action="store_true")
     args = parser.parse_args()
 
-    from medquote.index.embed import SentenceTransformerEmbedder
+    from medquote.index.embed import make_embedder
+    from medquote.settings import DEFAULT_BACKEND
 
-    embedder = SentenceTransformerEmbedder()
+    embedder = make_embedder(DEFAULT_BACKEND, cache_dir=args.cache)
     RESULTS.mkdir(parents=True, exist_ok=True)
     seed = run_seed(embedder, args.cache)
     (RESULTS / "eval_seed.json").write_text(json.dumps(seed, indent=2) + "\n", encoding="utf-8")
@@ -281,12 +282,12 @@ def write_readme(seed: dict, medquad: dict | None) -> None:
         ]
     parts.append(END)
     section = "\n".join(parts)
-    text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(text, encoding="utf-8")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from readme_section import write_section
+
+    write_section(README, BEGIN, END, section)
 
 
 if __name__ == "__main__":

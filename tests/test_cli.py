@@ -174,3 +174,15 @@ def test_build_then_ask_with_the_real_model(capsys, seed_corpus, tmp_path):
 
     code, _, err = run(capsys, "ask", "what is klonopin", "--index", str(index), "--model", str(Path(__file__).parent))
     assert code == 1 and "not a sentence-transformers model folder" in err
+
+
+@pytest.mark.slow
+def test_ask_with_another_backend_than_the_index_was_built_with_says_what_to_do(capsys, real_seed_index):
+    from medquote.settings import DEFAULT_BACKEND
+
+    other = "torch" if DEFAULT_BACKEND != "torch" else "onnx"
+    code, _, err = run(capsys, "ask", "what is klonopin", "--index", str(real_seed_index), "--backend", other)
+    assert code == 1 and err.count("\n") == 1
+    assert f"built with the {DEFAULT_BACKEND} backend" in err and f"--backend {DEFAULT_BACKEND}" in err
+    code, out, _ = run(capsys, "ask", "what is klonopin", "--index", str(real_seed_index), "--json")
+    assert code == 0 and json.loads(out)["status"] == "answered"

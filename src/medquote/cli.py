@@ -14,7 +14,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from medquote.errors import IndexNotFoundError, ManifestError, MedquoteError
-from medquote.settings import CHUNK_WORDS, CORPUS_DIR, FEEDBACK_PATH, FORMATS, HNSW_THRESHOLD, HOST, INDEX_DIR, PORT, K
+from medquote.settings import (
+    BACKENDS,
+    CHUNK_WORDS,
+    CORPUS_DIR,
+    DEFAULT_BACKEND,
+    FEEDBACK_PATH,
+    FORMATS,
+    HNSW_THRESHOLD,
+    HOST,
+    INDEX_DIR,
+    PORT,
+    K,
+)
 
 log = logging.getLogger("medquote")
 
@@ -52,9 +64,10 @@ def _existing_corpus(path: Path) -> Path:
 
 
 def _embedder(args: argparse.Namespace):
-    from medquote.index.embed import SentenceTransformerEmbedder
+    from medquote.index.embed import make_embedder
+    from medquote.index.manifest import cache_dir
 
-    return SentenceTransformerEmbedder(args.model)
+    return make_embedder(args.backend or DEFAULT_BACKEND, args.model, cache_dir=cache_dir(args.index))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -121,7 +134,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"k": args.k}
     if args.resources:
         options["resources"] = load_resources(Path(args.resources))
-    assistant = Assistant.from_index(_existing_index(args.index), model=args.model, **options)
+    assistant = Assistant.from_index(_existing_index(args.index), model=args.model, backend=args.backend, **options)
     answer = assistant.answer(args.question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -140,13 +153,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from medquote.answer.assistant import Assistant
     from medquote.ui.app import serve
 
-    assistant = Assistant.from_index(_existing_index(args.index), model=args.model)
+    assistant = Assistant.from_index(_existing_index(args.index), model=args.model, backend=args.backend)
     serve(assistant, host=args.host, port=args.port, feedback_path=args.feedback, share=args.share)
     return 0
 
 
-def _add_model(parser: argparse.ArgumentParser) -> None:
+def _add_model(parser: argparse.ArgumentParser, backend_default: str) -> None:
     parser.add_argument("--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)")
+    parser.add_argument("--backend", choices=BACKENDS, help=f"embedding backend (default: {backend_default})")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -167,7 +181,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--hnsw-threshold", type=int, default=HNSW_THRESHOLD, help="passages from which search is approximate"
     )
-    _add_model(build)
+    _add_model(build, DEFAULT_BACKEND)
     build.set_defaults(handler=cmd_build)
 
     src = commands.add_parser("sources", help="manage the corpus manifest")
@@ -201,7 +215,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--resources", help="TOML file with emergency guidance for your country")
     ask.add_argument("--debug", action="store_true", help="also show why passages ranked as they did (on stderr)")
-    _add_model(ask)
+    _add_model(ask, "the one the index was built with")
     ask.set_defaults(handler=cmd_ask)
 
     serve = commands.add_parser("serve", help="launch the browser chat")
@@ -210,7 +224,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=PORT)
     serve.add_argument("--feedback", type=Path, default=FEEDBACK_PATH, help="where thumbs up/down are appended")
     serve.add_argument("--share", action="store_true", help="also publish a public gradio.live link")
-    _add_model(serve)
+    _add_model(serve, "the one the index was built with")
     serve.set_defaults(handler=cmd_serve)
 
     # The evaluation commands live with the evaluation code; `medquote.cli` is the one module above it.

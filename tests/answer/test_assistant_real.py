@@ -76,3 +76,19 @@ def test_informational_suicide_question_is_answered_with_resources(assistant):
     assert answer.status == Status.ANSWERED
     assert any("suicide" in q.text for q in answer.quotes)
     assert answer.triage.level == TriageLevel.CHECK and answer.triage.guidance is not None
+
+
+def test_from_index_embeds_questions_with_the_backend_the_index_was_built_with(real_seed_index, caplog):
+    from medquote.errors import IndexMismatchError
+    from medquote.settings import DEFAULT_BACKEND
+
+    with caplog.at_level("WARNING"):
+        assistant = Assistant.from_index(real_seed_index)
+    assert assistant.index.backend == DEFAULT_BACKEND
+    assert assistant.embedder.name.endswith(f"+{DEFAULT_BACKEND}") or DEFAULT_BACKEND == "torch"
+    assert "calibrated" not in caplog.text  # every backend of the calibrated model is calibrated
+    assert assistant.answer("How long is clonazepam's half-life?").status == Status.ANSWERED
+    other = next(b for b in ("torch", "onnx") if b != DEFAULT_BACKEND)
+    expected = f"built with the {DEFAULT_BACKEND} backend .* --backend {DEFAULT_BACKEND}"
+    with pytest.raises(IndexMismatchError, match=expected):
+        Assistant.from_index(real_seed_index, backend=other)

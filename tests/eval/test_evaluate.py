@@ -246,7 +246,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 
 def test_eval_command_prints_json_and_writes_runs_and_report(tmp_path, capsys, monkeypatch):
     fake = FakeEmbedder()
-    monkeypatch.setattr("medquote.eval.runs.SentenceTransformerEmbedder", lambda model=None: fake)
+    monkeypatch.setattr("medquote.eval.runs.make_embedder", lambda *args, **kwargs: fake)
     dataset = tmp_path / "seed_eval"
     shutil.copytree(SEED_EVAL, dataset)
     before = _tree_digest(dataset)
@@ -350,7 +350,7 @@ def test_the_eval_index_is_built_from_a_registered_vetted_source(tmp_path, fake_
 
 
 def test_eval_command_reports_a_malformed_dataset_in_one_line(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("medquote.eval.runs.SentenceTransformerEmbedder", lambda model=None: FakeEmbedder())
+    monkeypatch.setattr("medquote.eval.runs.make_embedder", lambda *args, **kwargs: FakeEmbedder())
     root = _dataset(tmp_path / "ds", qrels="q1\td1\n")
     assert main(["eval", str(root), "--cache", str(tmp_path / "cache")]) == 1
     err = capsys.readouterr().err
@@ -359,7 +359,7 @@ def test_eval_command_reports_a_malformed_dataset_in_one_line(tmp_path, capsys, 
 
 
 def test_eval_command_warns_about_unknown_qrels_and_prints_a_table(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("medquote.eval.runs.SentenceTransformerEmbedder", lambda model=None: FakeEmbedder())
+    monkeypatch.setattr("medquote.eval.runs.make_embedder", lambda *args, **kwargs: FakeEmbedder())
     root = _dataset(tmp_path / "ds", qrels="q1\td1\t1\nq2\td2\t1\nq3\td1\t1\nq1\tnope\t1\n")
     assert main(["eval", str(root), "--retriever", "bm25", "--cache", str(tmp_path / "cache")]) == 0
     captured = capsys.readouterr()

@@ -35,7 +35,8 @@ def test_every_passage_is_an_exact_slice_of_its_stored_source(seed_corpus, tmp_p
 def test_manifest_describes_the_build(seed_corpus, tmp_path, fake_embedder):
     report = build_index(seed_corpus, tmp_path / "index", fake_embedder)
     manifest = load_index(tmp_path / "index").manifest
-    assert manifest["model"] == {"name": fake_embedder.name, "dimension": fake_embedder.dimension}
+    # A name without "+backend" is torch's.
+    assert manifest["model"] == {"name": fake_embedder.name, "dimension": fake_embedder.dimension, "backend": "torch"}
     assert manifest["counts"]["passages"] == report.passages
     assert manifest["params"]["chunk"]["target_words"] == 120
     assert set(manifest["sources"]) == {"klonopin-withdrawal", "klonopin-effects-and-tolerance"}
@@ -209,3 +210,15 @@ def test_an_index_from_an_older_format_says_to_rebuild(seed_corpus, tmp_path, fa
     # and `medquote build` does rebuild it: the fingerprint includes the format
     assert not build_index(seed_corpus, tmp_path / "index", fake_embedder).up_to_date
     load_index(tmp_path / "index")
+
+
+def test_an_index_is_queried_with_the_backend_it_was_built_with(seed_corpus, tmp_path):
+    from fakes import FakeEmbedder
+
+    from medquote.index.manifest import built_backend
+
+    build_index(seed_corpus, tmp_path / "index", FakeEmbedder(name="model@0123456789ab+onnx-int8"))
+    assert built_backend(tmp_path / "index") == "onnx-int8"
+    assert load_index(tmp_path / "index", model_name="model@0123456789ab+onnx-int8").backend == "onnx-int8"
+    with pytest.raises(IndexMismatchError, match="built with the onnx-int8 backend .* pass --backend onnx-int8, or"):
+        load_index(tmp_path / "index", model_name="model@0123456789ab")

@@ -1,6 +1,7 @@
 """Stage 4b, answer: orchestration from a question to an ``Answer``.
 
 ``assistant`` runs triage, retrieval, abstention and highlighting, re-checks every quote against its
-source and hot-reloads a rebuilt index; ``abstain`` holds every rule for saying "not found";
-``highlight`` picks the sentence of a quote that answers the question.
+source and hot-reloads a rebuilt index; ``abstain`` holds every rule for saying "not found" (a calibrated
+answerability model) and for adding further quotes; ``highlight`` picks the sentence of a quote that
+answers the question; ``followup`` reads a short follow-up with the question before it.
 """

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from medquote.answer.highlight import expected_answers
+from medquote.index.embed import split_name
 from medquote.index.store import Index
 from medquote.index.terms import jaccard, tokenize, trigrams, words
 from medquote.records import context_text
@@ -60,9 +61,16 @@ EVERYDAY = frozenset(
 DUPLICATE = 0.6
 
 
+# The backends whose vectors are the calibration's: torch, and onnx (cosine ≥ 0.999 with torch's,
+# tests/index/test_onnx.py). Not onnx-int8: its cosines are ~0.6 % off torch's.
+CALIBRATED_BACKENDS = ("torch", "onnx")
+
+
 def calibrated_for(model_name: str) -> bool:
-    """Whether the answerability model was fitted on vectors of this embedding model."""
-    return model_name.split("+")[0] == AnswerabilityModel.load().model_name.split("+")[0]
+    """Whether the answerability model was fitted on vectors of this embedding model (on a backend that
+    gives the same vectors)."""
+    model, backend = split_name(model_name)
+    return model == split_name(AnswerabilityModel.load().model_name)[0] and backend in CALIBRATED_BACKENDS
 
 
 def _stem_match(term: str, vocabulary: set[str] | dict[str, int]) -> bool:

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from medquote.settings import DEFAULT_RETRIEVER, EVAL_CACHE, RETRIEVERS
+from medquote.settings import BACKENDS, DEFAULT_BACKEND, DEFAULT_RETRIEVER, EVAL_CACHE, RETRIEVERS
 
 __all__ = ["register"]
 
@@ -28,6 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     ev.add_argument("--report", type=Path, metavar="DIR", help="write report.md and metrics.png here")
     ev.add_argument("--cache", type=Path, default=EVAL_CACHE, metavar="DIR", help="index cache (default %(default)s)")
     ev.add_argument("--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)")
+    ev.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND, help="default: %(default)s")
     ev.add_argument("--unanswerable", type=Path, metavar="FILE", help="questions the corpus cannot answer")
     ev.add_argument("--limit", type=_positive, metavar="N", help="only the first N judged queries")
     ev.add_argument("--topic", default="", help='what "this medicine" means in the questions')
@@ -57,7 +58,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     names = RETRIEVERS if args.retriever == "all" else (args.retriever,)
     unanswerable = read_questions(args.unanswerable) if args.unanswerable else None
     result = evaluate(
-        args.dataset, names, model=args.model, cache_dir=args.cache, k=args.k, limit=args.limit,
+        args.dataset, names, model=args.model, backend=args.backend, cache_dir=args.cache, k=args.k, limit=args.limit,
         unanswerable=unanswerable, topic=args.topic, progress=True,
     )  # fmt: skip
     if result.dataset.unknown_qrels:

@@ -22,10 +22,10 @@ from medquote.eval.corpus import prepare_index
 from medquote.eval.documents import DEPTH, passage_documents, rank_documents
 from medquote.eval.metrics import compute_metrics, metric_names
 from medquote.index.build import BuildReport
-from medquote.index.embed import Embedder, SentenceTransformerEmbedder
+from medquote.index.embed import Embedder, make_embedder
 from medquote.index.store import Index
 from medquote.retrieval.registry import make_retriever
-from medquote.settings import RETRIEVERS
+from medquote.settings import DEFAULT_BACKEND, EVAL_CACHE, RETRIEVERS
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ def evaluate(
     *,
     embedder: Embedder | None = None,
     model: Path | str | None = None,
+    backend: str = DEFAULT_BACKEND,
     cache_dir: Path | str | None = None,
     k: int = 10,
     limit: int | None = None,
@@ -133,7 +134,7 @@ def evaluate(
 ) -> Evaluation:
     """Index the dataset (cached), run its judged queries through each retriever, and score them.
 
-    ``embedder`` defaults to the packaged model (or ``model``); ``unanswerable`` questions add the
+    ``embedder`` defaults to the packaged model (or ``model``) on ``backend``; ``unanswerable`` questions add the
     abstention report of the default ``Assistant``. Only the cache folder is written.
     """
     unknown = [name for name in retrievers if name not in RETRIEVERS]
@@ -143,7 +144,7 @@ def evaluate(
         raise ValueError(f"limit {limit}: give a positive number of queries")
     dataset = load_beir(dataset_dir).limited(limit)
     if embedder is None:
-        embedder = SentenceTransformerEmbedder(model)
+        embedder = make_embedder(backend, model, cache_dir=Path(cache_dir or EVAL_CACHE))
     index, report = prepare_index(dataset, embedder, cache_dir=cache_dir, topic=topic, progress=progress)
     runs = {name: run_retriever(name, index, embedder, dataset, k=k, progress=progress) for name in retrievers}
     abstention = None

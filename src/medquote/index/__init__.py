@@ -1,7 +1,8 @@
 """Stage 2, index: documents → verbatim passages → vectors and BM25 → a self-describing, atomically published build.
 
-``chunk`` cuts passages (exact slices of their source), ``embed`` and ``cache`` turn them into vectors
-without re-embedding unchanged text, ``terms`` tokenises for BM25, ``qtypes`` precomputes what each
-passage says about its type, ``build`` runs it all, ``publish`` swaps the new build in, ``manifest``
-names the folder's layout, and ``store`` loads a build (``Index``) with its checks.
+``chunk`` cuts passages (exact slices of their source), ``embed`` (backends by name; ``onnx`` exports
+and runs the model in onnxruntime) and ``cache`` turn them into vectors without re-embedding unchanged
+text, ``terms`` tokenises for BM25, ``qtypes`` precomputes what each passage says about its type,
+``build`` runs it all, ``publish`` swaps the new build in, ``manifest`` names the folder's layout, and
+``store`` loads a build (``Index``) with its checks.
 """

@@ -15,7 +15,7 @@ from medquote.errors import ManifestError
 from medquote.files import locked
 from medquote.index.cache import EmbeddingCache, embed_with_cache
 from medquote.index.chunk import ChunkParams, chunk_text
-from medquote.index.embed import Embedder
+from medquote.index.embed import Embedder, split_name
 from medquote.index.manifest import FORMAT_VERSION, read_manifest
 from medquote.index.publish import publish
 from medquote.index.terms import TOKENIZER_VERSION
@@ -144,7 +144,7 @@ def build_index(
             "fingerprint": print_,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "package_version": __version__,
-            "model": {"name": embedder.name, "dimension": embedder.dimension},
+            "model": {"name": embedder.name, "dimension": embedder.dimension, "backend": split_name(embedder.name)[1]},
             "normalisation": {
                 "vectors": "l2",
                 "similarity": "inner_product",

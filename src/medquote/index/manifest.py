@@ -4,13 +4,14 @@ Layout of an index folder (``index/`` by default)::
 
     CURRENT                  name of the live build, replaced atomically when a build completes
     builds/<version>/        one complete build:
-        manifest.json        format, model and dimension, parameters, source hashes, counts, time, version
+        manifest.json        format, model, backend and dimension, parameters, source hashes, counts, time, version
         passages.jsonl       one Passage per line, in vector order
         sources.jsonl        one Source per line, with its normalised text
         dense.faiss          normalised vectors, inner product (flat, or HNSW above a size)
         bm25/                the bm25s index
         features.npz         per-passage question-type features (medquote.index.qtypes.passage_features)
     cache/embeddings.sqlite  vectors by model and text hash, shared by all builds
+    cache/onnx/              the model exported to ONNX (medquote.index.onnx), by model fingerprint
 
 A build is written under ``builds/.tmp-*`` and becomes live only by the replace of ``CURRENT``, so a
 reader never sees a half-written build and a killed build leaves the previous one in place.
@@ -51,3 +52,20 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
         return json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def cache_dir(index_dir: Path) -> Path:
+    """The cache folder of ``index_dir`` (also when ``index_dir`` is one of its build folders)."""
+    if (index_dir / MANIFEST).is_file() and index_dir.parent.name == BUILDS:
+        return index_dir.parent.parent / "cache"
+    return index_dir / "cache"
+
+
+def built_backend(index_dir: Path) -> str | None:
+    """The embedding backend the live build of ``index_dir`` was built with (None without a readable build)."""
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        return None
+    model = manifest.get("model", {})
+    # Builds from before backends were recorded are torch's.
+    return str(model.get("backend") or "torch")

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from medquote.errors import IndexMismatchError, IndexNotFoundError
+from medquote.index.embed import split_name
 from medquote.index.manifest import FILES, FORMAT_VERSION, MANIFEST, REBUILD_HINT, current_build
 from medquote.index.terms import tokenize
 from medquote.records import Passage, Source
@@ -46,6 +47,10 @@ class Index:
         return str(self.manifest["model"]["name"])
 
     @property
+    def backend(self) -> str:
+        return split_name(self.model_name)[1]
+
+    @property
     def topic(self) -> str:
         return str(self.manifest.get("topic", ""))
 
@@ -62,7 +67,8 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
     """Load the live build of ``index_dir``, refusing anything missing, damaged or built differently.
 
     ``model_name`` is the query embedder's name; a different model than the one the index was built
-    with would make its vectors meaningless, so it is an error.
+    with would make its vectors meaningless, and another backend would query it with vectors slightly
+    off the stored ones, so both are errors.
     """
     import bm25s
     import faiss
@@ -82,6 +88,12 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
         raise IndexMismatchError(
             f"{build}: index format {manifest.get('format_version')} but this medquote reads "
             f"{FORMAT_VERSION}; {REBUILD_HINT}"
+        )
+    built, queried = split_name(manifest["model"]["name"]), split_name(model_name or "")
+    if model_name is not None and built[0] == queried[0] and built[1] != queried[1]:
+        raise IndexMismatchError(
+            f"{build}: built with the {built[1]} backend but the query embedder runs on {queried[1]}; "
+            f"pass --backend {built[1]}, or run `medquote build --backend {queried[1]}` to rebuild it"
         )
     if model_name is not None and manifest["model"]["name"] != model_name:
         raise IndexMismatchError(

@@ -23,7 +23,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from medquote.answer.assistant import Assistant
 from medquote.eval.answers import evaluate_answers, load_consumer_set
 from medquote.index.build import build_index
-from medquote.index.embed import SentenceTransformerEmbedder
+from medquote.index.embed import make_embedder
 from medquote.index.store import load_index
 from medquote.retrieval.hybrid import HybridRetriever
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache/answers-index")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    embedder = SentenceTransformerEmbedder(threads=1)
+    embedder = make_embedder(cache_dir=args.cache / "cache", threads=1)
     build_index(ROOT / "corpus", args.cache, embedder)
     assistant = Assistant(HybridRetriever(load_index(args.cache, model_name=embedder.name), embedder))
     sets = list(args.sets or [DEV]) + ([FROZEN] if args.frozen else [])

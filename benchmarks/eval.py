@@ -34,11 +34,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "medquote-eval")
     parser.add_argument("--sweep-questions", type=int, default=300, help="MedQuAD questions in the threshold sweep")
     parser.add_argument("--skip-medquad", action="store_true")
+    parser.add_argument("--readme-only", action="store_true", help="rewrite the README section from the saved results")
     args = parser.parse_args()
 
     from medquote.index.embed import make_embedder
     from medquote.settings import DEFAULT_BACKEND
 
+    if args.readme_only:
+        seed = json.loads((RESULTS / "eval_seed.json").read_text(encoding="utf-8"))
+        medquad = json.loads((RESULTS / "eval_medquad.json").read_text(encoding="utf-8"))
+        write_readme(seed, medquad)
+        return
     embedder = make_embedder(DEFAULT_BACKEND, cache_dir=args.cache)
     RESULTS.mkdir(parents=True, exist_ok=True)
     seed = run_seed(embedder, args.cache)
@@ -213,9 +219,9 @@ def _same_as_hybrid(*summaries: dict | None) -> str:
 
 
 def write_readme(seed: dict, medquad: dict | None) -> None:
-    from medquote.answer.abstain import DEFAULT_ABSTENTION
+    from medquote.answer.abstain import AnswerabilityModel
 
-    DEFAULT_THRESHOLD = DEFAULT_ABSTENTION.threshold
+    DEFAULT_THRESHOLD = AnswerabilityModel.load().threshold
 
     a = seed["abstention"]
     parts = [
@@ -228,10 +234,11 @@ def write_readme(seed: dict, medquad: dict | None) -> None:
         "passage (a passage stored once but held by several documents counts for each), ties by doc id as "
         "trec_eval orders them; metrics from ir_measures (trec_eval definitions: nDCG with the graded score as "
         "gain, the others count score ≥ 1 as relevant). `default` is what `medquote ask` uses"
-        f"{_same_as_hybrid(seed, medquad)}: the weighted fusion of `hybrid` (0.7 × cosine + 0.3 × max-normalised "
-        "BM25) plus the question-type, source-title and opening-passage features of `medquote.retrieve.Weights`, "
-        "whose weights were chosen on a MedQuAD dev split disjoint from this sample (`benchmarks/tune_retrieval.py`"
-        "). Candidates are the top 200 passages of each side, which caps Recall@100. Latency is one query's "
+        f"{_same_as_hybrid(seed, medquad)}: the weighted sum of the named features of "
+        "`medquote.retrieval.features` (cosine, max-normalised BM25, question type, source title, opening "
+        "passage) with the weights of `medquote.retrieval.hybrid.DEFAULT_WEIGHTS`, chosen on a MedQuAD dev split "
+        "disjoint from this sample (`benchmarks/tune_retrieval.py`); `hybrid` is 0.7 × cosine + 0.3 × BM25. "
+        "Candidates are the top 200 passages of each side, which caps Recall@100. Latency is one query's "
         "retrieval including its embedding, on a shared 2-core machine: while "
         "another process keeps a core busy, torch's two threads wait on each other and one question's embedding "
         "takes ~500 ms instead of ~11 ms (~11 ms with one thread), so a p50 in the hundreds of ms is that, not "
@@ -245,11 +252,13 @@ def write_readme(seed: dict, medquad: dict | None) -> None:
         "",
         _table(seed),
         "",
-        f"Abstention with the default assistant (threshold {a['threshold']}): answered {a['answered_share']:.0%} "
-        f"of the {a['answerable']} answerable questions, abstained on {a['abstained_share']:.0%} of the "
+        f"Abstention with the default assistant (answerability cut {a['threshold']}): answered "
+        f"{a['answered_share']:.0%} of the {a['answerable']} answerable questions, abstained on "
+        f"{a['abstained_share']:.0%} of the "
         f"{a['unanswerable']} unanswerable ones (`tests/data/seed_unanswerable.txt`: other drugs and diseases, "
-        "off-topic questions, Klonopin facts the articles lack). Threshold sweep "
-        "(`medquote.evaluate.abstention_curve`):",
+        "off-topic questions, Klonopin facts the articles lack; both sets are among the answerability model's "
+        "training data, so this is not an independent figure — that is the frozen consumer set in the README). "
+        "Sweep of the answerability cut (`medquote.eval.abstention.abstention_curve`):",
         "",
         _sweep(seed["threshold_sweep"], DEFAULT_THRESHOLD),
         "",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from conftest import DATA
 
-from medquote.answer.abstain import AnswerabilityModel
 from medquote.answer.assistant import Assistant
 from medquote.eval.abstention import abstention_curve
 from medquote.eval.beir import load_beir, read_questions
@@ -24,7 +23,7 @@ def test_default_corpus(real_seed_index, real_embedder):
     assistant = Assistant(HybridRetriever(load_index(real_seed_index), real_embedder))
     answerable = [text for _, text in load_beir(DATA / "seed_eval").queries]
     unanswerable = read_questions(DATA / "seed_unanswerable.txt")
-    (row,) = abstention_curve(assistant, answerable, unanswerable, [AnswerabilityModel.load().threshold])
+    (row,) = abstention_curve(assistant, answerable, unanswerable, [assistant.abstention.cut_for(assistant.index)])
     # These questions are among the answerability model's training data, so this guards against a
     # broken model, not its quality: that is measured on the frozen consumer set (README).
     assert row.answered_share >= 0.80, row
@@ -37,12 +36,8 @@ def test_medquad_sample(medquad_sample, real_embedder):
     index, _ = prepare_index(dataset, real_embedder, cache_dir=cache)
     answerable = [(text, dataset.relevant(qid)) for qid, text in dataset.queries]
     unanswerable = read_questions(DATA / "medquad_unanswerable.txt")
-    (row,) = abstention_curve(
-        Assistant(HybridRetriever(index, real_embedder)),
-        answerable,
-        unanswerable,
-        [AnswerabilityModel.load().threshold],
-    )
+    assistant = Assistant(HybridRetriever(index, real_embedder))
+    (row,) = abstention_curve(assistant, answerable, unanswerable, [assistant.abstention.cut_for(assistant.index)])
     assert row.answered_share >= 0.95, row
     assert row.correct_share >= 0.90, row  # answered with the right answer among the quotes
     assert row.abstained_share >= 0.85, row

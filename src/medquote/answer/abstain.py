@@ -1,6 +1,6 @@
 """When to say "not found" instead of quoting, and which further quotes to add: every rule lives here.
 
-Answerability is a calibrated decision, not one cosine cut: a logistic regression
+Answerability is a calibrated decision, not one cosine cut: a logistic regression per kind of corpus
 (``data/abstain_model.json``, trained by ``benchmarks/train_abstain.py`` on labelled answerable and
 unanswerable questions) reads what the retrieval found:
 
@@ -127,24 +127,59 @@ def answerability(index: Index, question: str, scored: Scored, baseline: np.ndar
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerabilityModel:
-    """P(the corpus answers the question) = sigmoid(coef · features + intercept); answer from ``threshold``."""
+class Regime:
+    """One logistic regression: P(answerable) = sigmoid(coef · features + intercept); quotes from
+    ``threshold``. Without coefficients, the rule calibrated on MedQuAD before the regressions: answerable
+    (P = 1) when the best cosine reaches ``min_cosine`` and the best three passages contain a content
+    word of the question (or it has none), else P = 0."""
 
     coef: tuple[float, ...]
     intercept: float
     threshold: float
+    min_cosine: float = 0.0
+
+    def probability(self, x: np.ndarray, features: tuple[str, ...]) -> float:
+        if not self.coef:
+            values = dict(zip(features, x, strict=True))
+            covered = values["coverage_top"] > 0 or values["no_content"] > 0
+            return float(values["best_cosine"] >= self.min_cosine and covered)
+        return float(1.0 / (1.0 + np.exp(-(x @ np.array(self.coef) + self.intercept))))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerabilityModel:
+    """The answerability regressions, one per kind of corpus: ``topic`` (all about one subject, like the
+    default corpus: the topic's names say nothing, every passage is near every question) and ``open``
+    (many subjects, like MedQuAD: most words of any question occur somewhere)."""
+
+    regimes: dict[str, Regime]
     model_name: str
     features: tuple[str, ...] = FEATURES
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def probability(self, values: dict[str, float]) -> float:
+    @staticmethod
+    def regime_of(index: Index) -> str:
+        return "topic" if index.topic else "open"
+
+    def probability(self, values: dict[str, float], regime: str) -> float:
         x = np.array([values[name] for name in self.features], dtype=np.float64)
-        return float(1.0 / (1.0 + np.exp(-(x @ np.array(self.coef) + self.intercept))))
+        return self.regimes[regime].probability(x, self.features)
 
     def save(self, path: Path) -> None:
-        data = {"features": list(self.features), "coef": [round(c, 6) for c in self.coef],
-                "intercept": round(self.intercept, 6), "threshold": self.threshold, "model_name": self.model_name,
-                "meta": self.meta}  # fmt: skip
+        data = {
+            "features": list(self.features),
+            "model_name": self.model_name,
+            "regimes": {
+                name: {
+                    "coef": [round(c, 6) for c in r.coef],
+                    "intercept": round(r.intercept, 6),
+                    "threshold": r.threshold,
+                    "min_cosine": r.min_cosine,
+                }
+                for name, r in self.regimes.items()
+            },
+            "meta": self.meta,
+        }
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -155,14 +190,13 @@ class AnswerabilityModel:
             else resources.files("medquote").joinpath(MODEL_FILE).read_text(encoding="utf-8")
         )
         data = json.loads(raw)
-        return cls(
-            coef=tuple(float(c) for c in data["coef"]),
-            intercept=float(data["intercept"]),
-            threshold=float(data["threshold"]),
-            model_name=str(data["model_name"]),
-            features=tuple(data["features"]),
-            meta=dict(data.get("meta", {})),
-        )
+        regimes = {
+            name: Regime(
+                tuple(float(c) for c in r["coef"]), float(r["intercept"]), float(r["threshold"]), float(r["min_cosine"])
+            )
+            for name, r in data["regimes"].items()
+        }
+        return cls(regimes, str(data["model_name"]), tuple(data["features"]), dict(data.get("meta", {})))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,19 +210,20 @@ class Abstention:
     threshold: float | None = None
     relative_floor: float = 0.85
 
-    @property
-    def cut(self) -> float:
-        """The answerability probability from which quotes are shown."""
-        return self.model.threshold if self.threshold is None else self.threshold
+    def cut_for(self, index: Index) -> float:
+        """The answerability probability from which quotes are shown, for this kind of corpus."""
+        if self.threshold is not None:
+            return self.threshold
+        return self.model.regimes[self.model.regime_of(index)].threshold
 
     def probability(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> float:
         if scored.rows.size == 0:
             return 0.0
-        return self.model.probability(answerability(index, question, scored, baseline))
+        return self.model.probability(answerability(index, question, scored, baseline), self.model.regime_of(index))
 
     def quotable(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> list[int]:
         """Candidate positions worth quoting, best first; empty when the question should get "not found"."""
-        if self.probability(index, question, scored, baseline) < self.cut:
+        if self.probability(index, question, scored, baseline) < self.cut_for(index):
             return []
         order = scored.order()
         best = float(scored.fused[order[0]])

@@ -4,7 +4,7 @@ and abstention calibration.
 ``beir`` reads and checks a dataset, ``medquad_to_beir`` makes one from MedQuAD, ``corpus`` indexes
 a dataset's corpus through the normal build, ``documents`` maps passages to judged documents,
 ``runs`` runs each retriever, ``metrics`` scores runs with ir_measures, ``abstention`` sweeps the
-"not found" threshold, ``report`` writes the table, chart and worst queries, ``answers`` judges the assistant's quotes against
-verbatim answer spans of consumer questions, ``cli`` the commands.
+"not found" threshold, ``report`` writes the table, chart and worst queries, ``answers`` judges the
+assistant's quotes against verbatim answer spans of consumer questions, ``cli`` the commands.
 This package may import any other; nothing but ``medquote.cli`` imports it.
 """

@@ -155,6 +155,6 @@ def evaluate(
         assistant = Assistant(HybridRetriever(index, embedder))
         answerable = [(text, dataset.relevant(qid)) for qid, text in dataset.queries]
         [abstention] = abstention_curve(
-            assistant, answerable, unanswerable, [assistant.abstention.cut], progress=progress
+            assistant, answerable, unanswerable, [assistant.abstention.cut_for(assistant.index)], progress=progress
         )
     return Evaluation(dataset, index, report, k, runs, abstention, embedder)

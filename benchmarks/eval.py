@@ -221,7 +221,8 @@ def _same_as_hybrid(*summaries: dict | None) -> str:
 def write_readme(seed: dict, medquad: dict | None) -> None:
     from medquote.answer.abstain import AnswerabilityModel
 
-    DEFAULT_THRESHOLD = AnswerabilityModel.load().threshold
+    regimes = AnswerabilityModel.load().regimes
+    DEFAULT_THRESHOLD = regimes["topic"].threshold
 
     a = seed["abstention"]
     parts = [
@@ -286,7 +287,11 @@ def write_readme(seed: dict, medquad: dict | None) -> None:
             "",
             f"Threshold sweep ({medquad['threshold_sweep_note']}):",
             "",
-            _sweep(medquad["threshold_sweep"], DEFAULT_THRESHOLD),
+            "MedQuAD is an open corpus (no topic): its answerability is the rule of the `open` regime, best "
+            f"cosine ≥ {regimes['open'].min_cosine} and a content word of the question among the best three "
+            "passages, so every cut between 0 and 1 gives the same row:",
+            "",
+            _sweep(medquad["threshold_sweep"][:1], -1.0),
             "",
         ]
     parts.append(END)

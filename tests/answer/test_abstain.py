@@ -79,9 +79,8 @@ def test_further_quotes_add_an_answer_and_never_repeat_one(tmp_path, fake_embedd
     retriever = HybridRetriever(load_index(tmp_path / "index"), fake_embedder)
     question = "does klonopin cause drowsiness"
     scored = retriever.score(question)
-    kept = Abstention(threshold=0.0, relative_floor=0.0).quotable(
-        retriever.index, question, scored, retriever.signals.baseline()
-    )
+    abstention = Abstention(threshold=0.0, relative_floor=0.0)
+    kept = list(abstention.quotable(retriever.index, question, scored, retriever.signals.baseline()))
     texts = [retriever.index.passages[int(scored.rows[p])].text for p in kept]
     assert len(texts) == len(set(texts))
     assert not (any("some patients" in t for t in texts) and any("many patients" in t for t in texts))

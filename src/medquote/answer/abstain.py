@@ -22,6 +22,7 @@ warns when it runs with one.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -73,11 +74,29 @@ def calibrated_for(model_name: str) -> bool:
     return model == split_name(AnswerabilityModel.load().model_name)[0] and backend in CALIBRATED_BACKENDS
 
 
+# The six-letter prefixes of a vocabulary, by its identity: an index's is computed once, not per question.
+_PREFIXES: dict[int, frozenset[str]] = {}
+
+
+def _prefixes(vocabulary: set[str] | dict[str, int]) -> frozenset[str]:
+    key = id(vocabulary)
+    found = _PREFIXES.get(key)
+    if found is None:
+        if len(_PREFIXES) > 8:
+            _PREFIXES.clear()
+        found = _PREFIXES[key] = frozenset(word[:6] for word in vocabulary if len(word) >= 6)
+    return found
+
+
 def _stem_match(term: str, vocabulary: set[str] | dict[str, int]) -> bool:
     """``term`` is in ``vocabulary``, or a word there shares its first six letters (paranoia ~ paranoid)."""
     if term in vocabulary:
         return True
-    return len(term) >= 6 and any(len(word) >= 6 and word[:6] == term[:6] for word in vocabulary)
+    if len(term) < 6:
+        return False
+    if isinstance(vocabulary, dict):  # an index's vocabulary: large, and the same for every question
+        return term[:6] in _prefixes(vocabulary)
+    return any(len(word) >= 6 and word[:6] == term[:6] for word in vocabulary)
 
 
 def content_words(index: Index, question: str) -> dict[str, str]:
@@ -221,18 +240,19 @@ class Abstention:
             return 0.0
         return self.model.probability(answerability(index, question, scored, baseline), self.model.regime_of(index))
 
-    def quotable(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> list[int]:
-        """Candidate positions worth quoting, best first; empty when the question should get "not found"."""
+    def quotable(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> Iterator[int]:
+        """Candidate positions worth quoting, best first, as the caller takes them; none when the question
+        should get "not found"."""
         if self.probability(index, question, scored, baseline) < self.cut_for(index):
-            return []
+            return
         order = scored.order()
         best = float(scored.fused[order[0]])
         content = list(content_words(index, question).values())
-        kept: list[int] = [int(order[0])]
+        yield int(order[0])
         shown = [trigrams(words(index.passages[int(scored.rows[order[0]])].text))]
         for position in order[1:]:
             if scored.fused[position] < best * self.relative_floor:
-                break
+                return
             passage = index.passages[int(scored.rows[position])]
             grams = trigrams(words(passage.text))
             if any(jaccard(grams, other) >= DUPLICATE for other in shown):
@@ -240,6 +260,5 @@ class Abstention:
             terms = set(tokenize(context_text(passage, index.source_of(passage))))
             if content and not any(_stem_match(t, terms) for t in content):
                 continue
-            kept.append(int(position))
+            yield int(position)
             shown.append(grams)
-        return kept

@@ -96,6 +96,10 @@ class Assistant:
         from medquote.index.embed import make_embedder
 
         faiss.omp_set_num_threads(1)
+        # NumPy's BLAS too: the features' small products split across busy cores wait on them.
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
         index_dir = Path(index_dir)
         backend = backend or built_backend(index_dir) or DEFAULT_BACKEND
         embedder = make_embedder(backend, model, cache_dir=cache_dir(index_dir), threads=1)

@@ -29,9 +29,10 @@ from medquote.eval.beir import BeirDataset, load_beir
 from medquote.eval.corpus import prepare_index
 from medquote.eval.documents import passage_documents, rank_documents
 from medquote.eval.metrics import compute_metrics
-from medquote.index.embed import MemoEmbedder, SentenceTransformerEmbedder
+from medquote.index.embed import MemoEmbedder, make_embedder
 from medquote.retrieval.features import FEATURES
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, HybridRetriever, Weights
+from medquote.settings import EVAL_CACHE
 
 TEST_SAMPLE, TEST_SEED = 2000, 7
 REPORTED = ("nDCG@10", "MRR@10", "Recall@1", "Recall@10")
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="evaluation index cache")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/tune_retrieval.json"))
     args = parser.parse_args(argv)
-    embedder = MemoEmbedder(SentenceTransformerEmbedder())
+    embedder = MemoEmbedder(make_embedder(cache_dir=args.cache or EVAL_CACHE, threads=1))
     full = load_beir(args.dataset)
     index, _ = prepare_index(full, embedder, cache_dir=args.cache, progress=True)
     documents = passage_documents(index)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from medquote.errors import IndexNotFoundError, ManifestError, MedquoteError
+from medquote.index.engine import add_engine_options, engine_spec
 from medquote.settings import CHUNK_WORDS, CORPUS_DIR, FEEDBACK_PATH, FORMATS, HNSW_THRESHOLD, HOST, INDEX_DIR, PORT, K
 
 log = logging.getLogger("medquote")
@@ -24,6 +25,7 @@ examples (run from the project folder, or pass --corpus / --index):
   medquote ask "How long does clonazepam stay in the body?"
   medquote ask "What is Klonopin used for?" --json --index ~/medquote/index
   medquote serve                         the browser chat on http://127.0.0.1:7860
+  medquote serve --engine milvus --uri http://127.0.0.1:19530    search with a Milvus server
   medquote sources list                  what the corpus holds, and each source's provenance
   medquote sources check                 changed, missing, unlisted files; missing provenance
   medquote sources add leaflet.pdf --title "Asthma" --publisher "NHS" --url https://... --published-on 2024-05-01
@@ -62,6 +64,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from medquote.index.build import BuildParams, build_index
     from medquote.index.chunk import ChunkParams
 
+    engine = engine_spec(args)
     embedder = _embedder(args)
     if not calibrated_for(embedder.name):
         print(
@@ -70,9 +73,17 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     _existing_corpus(args.corpus)
+    if engine.name == "milvus":
+        from medquote.index.milvus import client
+
+        client(engine.uri)  # an unreachable server is said before the build, not after it
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
     report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True)
     print(report.summary())
+    if engine.name == "milvus":
+        from medquote.index.milvus import push_build
+
+        print(push_build(args.index, engine, progress=True).summary())
     return 0
 
 
@@ -121,6 +132,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"k": args.k}
     if args.resources:
         options["resources"] = load_resources(Path(args.resources))
+    options["engine"] = engine_spec(args)
     assistant = Assistant.from_index(_existing_index(args.index), model=args.model, **options)
     answer = assistant.answer(args.question)
     if args.json:
@@ -140,7 +152,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from medquote.answer.assistant import Assistant
     from medquote.ui.app import serve
 
-    assistant = Assistant.from_index(_existing_index(args.index), model=args.model)
+    assistant = Assistant.from_index(_existing_index(args.index), model=args.model, engine=engine_spec(args))
     serve(assistant, host=args.host, port=args.port, feedback_path=args.feedback, share=args.share)
     return 0
 
@@ -168,6 +180,7 @@ def parser() -> argparse.ArgumentParser:
         "--hnsw-threshold", type=int, default=HNSW_THRESHOLD, help="passages from which search is approximate"
     )
     _add_model(build)
+    add_engine_options(build)
     build.set_defaults(handler=cmd_build)
 
     src = commands.add_parser("sources", help="manage the corpus manifest")
@@ -202,6 +215,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--resources", help="TOML file with emergency guidance for your country")
     ask.add_argument("--debug", action="store_true", help="also show why passages ranked as they did (on stderr)")
     _add_model(ask)
+    add_engine_options(ask)
     ask.set_defaults(handler=cmd_ask)
 
     serve = commands.add_parser("serve", help="launch the browser chat")
@@ -211,6 +225,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--feedback", type=Path, default=FEEDBACK_PATH, help="where thumbs up/down are appended")
     serve.add_argument("--share", action="store_true", help="also publish a public gradio.live link")
     _add_model(serve)
+    add_engine_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
     # The evaluation commands live with the evaluation code; `medquote.cli` is the one module above it.

@@ -16,7 +16,8 @@ import numpy as np
 
 from medquote.answer.abstain import CALIBRATED_FOR, DEFAULT_ABSTENTION, Abstention, calibrated_for
 from medquote.answer.highlight import bm25_idf, highlight_span
-from medquote.index.manifest import current_build
+from medquote.errors import EngineUnavailableError
+from medquote.index.engine import EMBEDDED, EngineSpec, live_build
 from medquote.index.store import Index, load_index
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever
@@ -63,8 +64,10 @@ class Assistant:
         resources: EmergencyResources = DEFAULT_RESOURCES,
         triager: Triager | None = None,
         index_dir: Path | None = None,
+        engine: EngineSpec = EMBEDDED,
     ) -> None:
         self.k = k
+        self.engine = engine
         self.abstention = abstention
         self.resources = resources
         self.triager = triager if triager is not None else Triager(retriever.embedder, resources=resources)
@@ -92,8 +95,9 @@ class Assistant:
 
         faiss.omp_set_num_threads(1)
         embedder = SentenceTransformerEmbedder(model, threads=1)
-        index = load_index(index_dir, model_name=embedder.name)
-        return cls(HybridRetriever(index, embedder), index_dir=Path(index_dir), **options)  # type: ignore[arg-type]
+        engine = options.pop("engine", EMBEDDED)
+        index = load_index(index_dir, model_name=embedder.name, engine=engine)  # type: ignore[arg-type]
+        return cls(HybridRetriever(index, embedder), index_dir=Path(index_dir), engine=engine, **options)  # type: ignore[arg-type]
 
     # -- what the app shows besides answers ---------------------------------------------------------
     @property
@@ -151,7 +155,12 @@ class Assistant:
         if found.level == TriageLevel.EMERGENCY:
             # Guidance only: nothing retrieved can come before or instead of it.
             return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, found.guidance, None, notes, version, found)
-        quotes = self._quotes(state, text, vectors[query_text])
+        try:
+            quotes = self._quotes(state, text, vectors[query_text])
+        except EngineUnavailableError:
+            # No candidates, so nothing to quote: say so plainly (never "not found", never a stale quote).
+            message = templates.SOURCES_UNAVAILABLE_MESSAGE
+            return Answer(text, Status.UNAVAILABLE, (), templates.DISCLAIMER, None, message, notes, version, found)
         if not quotes:
             message = templates.NOT_FOUND_MESSAGE
             return Answer(text, Status.NO_MATCH, (), templates.DISCLAIMER, None, message, notes, version, found)
@@ -181,7 +190,10 @@ class Assistant:
         """Start loading the index folder's live build if it is not the one in use; True if started."""
         if self.index_dir is None:
             return False
-        build = current_build(self.index_dir)
+        try:
+            build = live_build(self.index_dir, self.engine)
+        except EngineUnavailableError:
+            return False  # answering says the sources are unavailable; the next question looks again
         if build is None or build == self._state.index.directory:
             return False
         with self._reload_lock:
@@ -195,7 +207,7 @@ class Assistant:
 
     def _load(self, build: Path) -> None:
         try:
-            index = load_index(build, model_name=self.embedder.name)
+            index = load_index(build, model_name=self.embedder.name, engine=self.engine)
         except Exception:
             log.exception("could not load the new index at %s; still answering from %s", build, self.index_version)
             return

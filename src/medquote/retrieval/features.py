@@ -29,7 +29,7 @@ class Candidates:
     rows: np.ndarray  # candidate passage rows in the index
     vectors: np.ndarray  # their unit vectors
     cosine: np.ndarray  # question · passage
-    bm25: np.ndarray  # BM25 divided by the best BM25 score in the index
+    bm25: np.ndarray  # BM25 divided by the best BM25 score of the engine's top-k (= of all passages, embedded)
 
 
 @dataclass(slots=True)
@@ -70,7 +70,7 @@ def cosine(c: Candidates, s: Signals) -> np.ndarray:
 
 
 def bm25(c: Candidates, s: Signals) -> np.ndarray:
-    """[0, 1]: the passage's BM25 score over the best BM25 score of any passage for this question."""
+    """[0, 1]: the passage's BM25 score over the best one for this question (the engine's own scale divides out)."""
     return c.bm25
 
 

@@ -1,0 +1,348 @@
+"""The Milvus engine: a build's passages in a versioned collection, made live by moving an alias.
+
+One collection per build, ``<alias>__<version>`` (``-`` → ``_``), one entity per passage row: ``row``
+(primary key, the row in ``passages.jsonl``), ``passage_id``, ``source_id``, ``start``, ``end``,
+``vector`` (the unit vector; inner product, exact below ``hnsw_threshold`` passages and HNSW from it, as
+embedded), ``terms`` (the BM25 text, already stemmed by ``medquote.index.terms.tokenize``: Milvus Lite
+ignores stemmer filters, and both engines must tokenise alike) and ``sparse`` (Milvus's BM25 function
+of ``terms``, with the build's k1 and b).
+
+``push_build`` (``medquote build --engine milvus``) copies the folder's live build into a new
+collection, flushes and loads it, checks its row count, and only then points the alias at it: a reader
+resolving the alias sees the previous collection or the complete new one, never a half-written one —
+the same guarantee as ``CURRENT``. The live collection and the one before it are kept.
+
+The passages, the sources with their stored text, and the manifest stay in the build folder
+(``index/builds/<version>``, which every chat replica reads): a quote is still re-checked verbatim against
+its source's stored text before it is shown. The alias says which build is live; the app loads the
+folder of that version and searches that version's collection (not the alias), so a build and its
+collection always match.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError
+from medquote.files import locked
+from medquote.index.engine import SearchEngine
+from medquote.index.manifest import BUILDS, MANIFEST, current_build
+from medquote.index.terms import tokenize
+from medquote.records import context_text
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait for the server: connecting, and each search (a chat question makes four calls).
+CONNECT_TIMEOUT = 5.0
+CALL_TIMEOUT = 5.0
+# Milvus's VARCHAR limit, in bytes; a passage's stemmed terms are far shorter.
+_MAX_TERMS_BYTES = 65_535
+_INSERT_BATCH = 1_000
+# Milvus's error code for "collection not loaded": a restarted Milvus Lite forgets what was loaded.
+_NOT_LOADED = 101
+_START_HINT = "start it (e.g. `milvus-lite server --data-dir DIR --port 19530`) or pass the right --uri"
+
+
+def collection_name(alias: str, version: str) -> str:
+    """The collection holding build ``version`` (Milvus names allow letters, digits and underscores)."""
+    return f"{alias}__{version.replace('-', '_')}"
+
+
+def bm25_text(terms: Sequence[str]) -> str:
+    """Stemmed terms as the text Milvus's analyzer splits back into the same terms (``'`` would split)."""
+    return " ".join(term.replace("'", "_") for term in terms)
+
+
+@cache
+def client(uri: str) -> Any:
+    """One pymilvus client per server, shared by every build and thread (it reconnects by itself)."""
+    from pymilvus import MilvusClient
+
+    # pymilvus logs each failed call with a traceback; medquote says it once, in one line.
+    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+    try:
+        return MilvusClient(uri=uri, timeout=CONNECT_TIMEOUT)
+    except Exception as exc:  # pymilvus raises MilvusException, grpc its own errors
+        raise EngineUnavailableError(f"{uri}: cannot reach the Milvus server; {_START_HINT}") from exc
+
+
+def _unavailable(uri: str, exc: Exception) -> EngineUnavailableError:
+    log.warning("Milvus at %s failed: %s", uri, exc)
+    return EngineUnavailableError(f"{uri}: the Milvus server did not answer; {_START_HINT}")
+
+
+def live_collection(uri: str, alias: str) -> str | None:
+    """The collection ``alias`` points at, or None when there is no such alias."""
+    try:
+        milvus = client(uri)
+        if alias not in milvus.list_aliases(timeout=CALL_TIMEOUT)["aliases"]:
+            return None
+        return str(milvus.describe_alias(alias, timeout=CALL_TIMEOUT)["collection_name"])
+    except EngineUnavailableError:
+        raise
+    except Exception as exc:
+        raise _unavailable(uri, exc) from exc
+
+
+class MilvusEngine:
+    """Candidates from one build's collection (see ``medquote.index.engine.SearchEngine``)."""
+
+    name = "milvus"
+
+    def __init__(self, uri: str, collection: str, *, ef: int = 0) -> None:
+        self.uri = uri
+        self.collection = collection
+        self.ef = ef  # HNSW's search breadth (at least the depth asked for); 0 for an exact index
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        try:
+            milvus = client(self.uri)
+            try:
+                return getattr(milvus, method)(self.collection, timeout=CALL_TIMEOUT, **kwargs)
+            except Exception as exc:
+                if getattr(exc, "code", None) != _NOT_LOADED:
+                    raise
+                milvus.load_collection(self.collection, timeout=CALL_TIMEOUT)
+                return getattr(milvus, method)(self.collection, timeout=CALL_TIMEOUT, **kwargs)
+        except EngineUnavailableError:
+            raise
+        except Exception as exc:
+            raise _unavailable(self.uri, exc) from exc
+
+    def _search(self, data: list[Any], field: str, limit: int, params: dict[str, Any], **kwargs: Any) -> list[Any]:
+        return self._call("search", data=data, anns_field=field, limit=limit, search_params=params, **kwargs)[0]
+
+    def dense_top(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        params: dict[str, Any] = {"metric_type": "IP"}
+        if self.ef:
+            params["params"] = {"ef": max(self.ef, depth)}
+        hits = self._search([np.asarray(vector, dtype=np.float32).tolist()], "vector", depth, params)
+        return _rows(hits), np.array([hit["distance"] for hit in hits], dtype=np.float32)
+
+    def bm25_top(self, terms: Sequence[str], depth: int) -> tuple[np.ndarray, np.ndarray]:
+        if not terms:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        hits = self._search([bm25_text(terms)], "sparse", depth, {"metric_type": "BM25"})
+        rows, scores = _rows(hits), _bm25_scores(hits)
+        keep = scores > 0
+        rows, scores = rows[keep], scores[keep]
+        order = np.lexsort((rows, -scores))  # best first, ties by row (the engine's tie order is arbitrary)
+        return rows[order], scores[order]
+
+    def bm25_of(self, terms: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        scores = np.zeros(len(rows), dtype=np.float32)
+        if not terms or not len(rows):
+            return scores
+        wanted = ",".join(str(int(row)) for row in rows)
+        hits = self._search(
+            [bm25_text(terms)], "sparse", len(rows), {"metric_type": "BM25"}, filter=f"row in [{wanted}]"
+        )
+        position = {int(row): i for i, row in enumerate(rows)}
+        for row, score in zip(_rows(hits), _bm25_scores(hits), strict=True):
+            scores[position[int(row)]] = score
+        return scores
+
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros((0, 0), dtype=np.float32)
+        wanted = ",".join(str(int(row)) for row in rows)
+        found = self._call("query", filter=f"row in [{wanted}]", output_fields=["row", "vector"])
+        by_row = {int(item["row"]): item["vector"] for item in found}
+        return np.array([by_row[int(row)] for row in rows], dtype=np.float32)
+
+
+def _rows(hits: list[Any]) -> np.ndarray:
+    return np.array([hit["row"] for hit in hits], dtype=np.int64)
+
+
+def _bm25_scores(hits: list[Any]) -> np.ndarray:
+    # Milvus returns BM25 scores as distances: positive from a Milvus server, negated by Milvus Lite.
+    return np.abs(np.array([hit["distance"] for hit in hits], dtype=np.float32))
+
+
+class MilvusBackend:
+    """The live build is the one whose collection the alias names; Milvus searches it."""
+
+    reads_faiss = False
+
+    def live_build(self, index_dir: Path, spec: Any) -> Path | None:
+        if (index_dir / MANIFEST).is_file():  # a build folder, named directly (a reload)
+            return index_dir
+        live = live_collection(spec.uri, spec.alias)
+        if live is None:
+            raise IndexNotFoundError(
+                f"{spec.uri}: no collection under alias {spec.alias}; "
+                f"run `medquote build --engine milvus --uri {spec.uri}` to create it"
+            )
+        builds = index_dir / BUILDS
+        for build in sorted(builds.iterdir()) if builds.is_dir() else ():
+            if collection_name(spec.alias, build.name) == live and (build / MANIFEST).is_file():
+                return build
+        raise IndexNotFoundError(
+            f"{index_dir}: Milvus serves {live}, but this folder has no such build; pass the --index "
+            f"folder it was built from, or run `medquote build --engine milvus --uri {spec.uri}`"
+        )
+
+    def open(self, spec: Any, build: Path, manifest: dict[str, Any], dense: Any, bm25: Any) -> SearchEngine:
+        name = collection_name(spec.alias, manifest["version"])
+        hint = f"run `medquote build --engine milvus --uri {spec.uri}` to push it"
+        milvus = client(spec.uri)
+        try:
+            exists = milvus.has_collection(name, timeout=CALL_TIMEOUT)
+            count = int(milvus.get_collection_stats(name, timeout=CALL_TIMEOUT)["row_count"]) if exists else 0
+        except Exception as exc:
+            raise _unavailable(spec.uri, exc) from exc
+        if not exists:
+            raise IndexNotFoundError(f"{spec.uri}: no collection {name} for build {build.name}; {hint}")
+        if count != manifest["counts"]["passages"]:
+            raise IndexMismatchError(
+                f"{spec.uri}: {name} holds {count} passages, the build {manifest['counts']['passages']}; {hint}"
+            )
+        params = manifest["params"]
+        exact = manifest["counts"]["passages"] < params["hnsw_threshold"]
+        return MilvusEngine(spec.uri, name, ef=0 if exact else 64)
+
+
+# --- pushing a build -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PushReport:
+    """What ``push_build`` did: the collection the alias now names, and whether it was already live."""
+
+    uri: str
+    alias: str
+    collection: str
+    passages: int
+    seconds: float
+    up_to_date: bool = False
+
+    def summary(self) -> str:
+        if self.up_to_date:
+            return f"Milvus at {self.uri}: alias {self.alias} already serves {self.collection}"
+        return (
+            f"Milvus at {self.uri}: alias {self.alias} → {self.collection} "
+            f"({self.passages} passages, {self.seconds:.1f} s)"
+        )
+
+
+def push_build(index_dir: Path | str, spec: Any, *, progress: bool = False) -> PushReport:
+    """Copy the live build of ``index_dir`` into its own collection and make the alias name it.
+
+    Nothing changes for readers until the collection is complete and loaded; a failure or a kill leaves
+    the alias where it was (a half-written collection is replaced by the next push).
+    """
+    from tqdm import tqdm
+
+    from medquote.index.store import load_index
+
+    index_dir = Path(index_dir)
+    started = time.perf_counter()
+    with locked(index_dir / ".lock"):
+        build = current_build(index_dir)
+        if build is None:
+            raise IndexNotFoundError(f"{index_dir}: no index here; run `medquote build` to create it")
+        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+        name = collection_name(spec.alias, manifest["version"])
+        live = live_collection(spec.uri, spec.alias)
+        if live == name:
+            return PushReport(spec.uri, spec.alias, name, manifest["counts"]["passages"], 0.0, up_to_date=True)
+        index = load_index(build)
+        milvus = client(spec.uri)
+        try:
+            if milvus.has_collection(name):
+                milvus.drop_collection(name)  # left by a push that was killed
+            _create(milvus, name, index.manifest)
+            vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
+            with_context = index.manifest["params"].get("bm25_context", True)
+            bar = tqdm(total=len(index.passages), desc="Pushing to Milvus", unit="passage", disable=not progress)
+            for first in range(0, len(index.passages), _INSERT_BATCH):
+                rows = range(first, min(first + _INSERT_BATCH, len(index.passages)))
+                milvus.insert(name, [_entity(index, row, vectors[row], with_context) for row in rows])
+                bar.update(len(rows))
+            bar.close()
+            milvus.flush(name)
+            milvus.load_collection(name)
+            count = int(milvus.get_collection_stats(name)["row_count"])
+            if count != len(index.passages):
+                raise IndexMismatchError(
+                    f"{spec.uri}: {name} took {count} of {len(index.passages)} passages; run the build again"
+                )
+            if live is None:
+                milvus.create_alias(name, spec.alias)
+            else:
+                milvus.alter_alias(name, spec.alias)
+            _prune(milvus, spec.alias, keep=(name, live))
+        except (EngineUnavailableError, IndexMismatchError):
+            raise
+        except Exception as exc:
+            raise _unavailable(spec.uri, exc) from exc
+    return PushReport(spec.uri, spec.alias, name, len(index.passages), time.perf_counter() - started)
+
+
+def _create(milvus: Any, name: str, manifest: dict[str, Any]) -> None:
+    from pymilvus import DataType, Function, FunctionType
+
+    params = manifest["params"]
+    schema = milvus.create_schema(auto_id=False)
+    schema.add_field("row", DataType.INT64, is_primary=True)
+    schema.add_field("passage_id", DataType.VARCHAR, max_length=128)
+    schema.add_field("source_id", DataType.VARCHAR, max_length=1024)
+    schema.add_field("start", DataType.INT64)
+    schema.add_field("end", DataType.INT64)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=int(manifest["model"]["dimension"]))
+    # Pre-stemmed terms: the standard analyzer only splits them on spaces again (see bm25_text).
+    schema.add_field(
+        "terms", DataType.VARCHAR, max_length=_MAX_TERMS_BYTES, enable_analyzer=True,
+        analyzer_params={"tokenizer": "standard"},
+    )  # fmt: skip
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_function(
+        Function(
+            name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"], output_field_names=["sparse"]
+        )
+    )
+    indexes = milvus.prepare_index_params()
+    if manifest["counts"]["passages"] >= params["hnsw_threshold"]:
+        indexes.add_index(
+            "vector", index_type="HNSW", metric_type="IP", params={"M": params["hnsw_m"], "efConstruction": 80}
+        )
+    else:
+        indexes.add_index("vector", index_type="FLAT", metric_type="IP")
+    indexes.add_index(
+        "sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+        params={"bm25_k1": params["bm25_k1"], "bm25_b": params["bm25_b"]},
+    )  # fmt: skip
+    milvus.create_collection(name, schema=schema, index_params=indexes)
+
+
+def _entity(index: Any, row: int, vector: np.ndarray, with_context: bool) -> dict[str, Any]:
+    passage = index.passages[row]
+    text = context_text(passage, index.source_of(passage)) if with_context else passage.text
+    terms = bm25_text(tokenize(text)).encode()[:_MAX_TERMS_BYTES].decode(errors="ignore")
+    return {
+        "row": row,
+        "passage_id": passage.id,
+        "source_id": passage.source_id,
+        "start": passage.start,
+        "end": passage.end,
+        "vector": vector.tolist(),
+        "terms": terms,
+    }
+
+
+def _prune(milvus: Any, alias: str, keep: tuple[str | None, ...]) -> None:
+    """Drop the alias's older collections, keeping the live one and the one before it (a running app
+    may still be answering from it until it reloads)."""
+    for name in milvus.list_collections():
+        if name.startswith(f"{alias}__") and name not in keep:
+            milvus.drop_collection(name)

@@ -23,6 +23,7 @@ from medquote.eval.documents import DEPTH, passage_documents, rank_documents
 from medquote.eval.metrics import compute_metrics, metric_names
 from medquote.index.build import BuildReport
 from medquote.index.embed import Embedder, SentenceTransformerEmbedder
+from medquote.index.engine import EMBEDDED, EngineSpec
 from medquote.index.store import Index
 from medquote.retrieval.registry import make_retriever
 from medquote.settings import RETRIEVERS
@@ -130,11 +131,13 @@ def evaluate(
     unanswerable: Sequence[str] | None = None,
     topic: str = "",
     progress: bool = False,
+    engine: EngineSpec = EMBEDDED,
 ) -> Evaluation:
     """Index the dataset (cached), run its judged queries through each retriever, and score them.
 
     ``embedder`` defaults to the packaged model (or ``model``); ``unanswerable`` questions add the
-    abstention report of the default ``Assistant``. Only the cache folder is written.
+    abstention report of the default ``Assistant``. Only the cache folder is written (and, with the
+    Milvus ``engine``, a collection of the dataset's own).
     """
     unknown = [name for name in retrievers if name not in RETRIEVERS]
     if unknown or not retrievers:
@@ -144,7 +147,7 @@ def evaluate(
     dataset = load_beir(dataset_dir).limited(limit)
     if embedder is None:
         embedder = SentenceTransformerEmbedder(model)
-    index, report = prepare_index(dataset, embedder, cache_dir=cache_dir, topic=topic, progress=progress)
+    index, report = prepare_index(dataset, embedder, cache_dir=cache_dir, topic=topic, progress=progress, engine=engine)
     runs = {name: run_retriever(name, index, embedder, dataset, k=k, progress=progress) for name in retrievers}
     abstention = None
     if unanswerable is not None:

@@ -313,16 +313,19 @@ def _create(milvus: Any, name: str, manifest: dict[str, Any]) -> None:
     )
     indexes = milvus.prepare_index_params()
     if manifest["counts"]["passages"] >= params["hnsw_threshold"]:
-        indexes.add_index(
-            "vector", index_type="HNSW", metric_type="IP", params={"M": params["hnsw_m"], "efConstruction": 80}
-        )
+        hnsw = {"M": params["hnsw_m"], "efConstruction": 80}
+        indexes.add_index("vector", index_type="HNSW", metric_type="IP", params=_both_ways(hnsw))
     else:
         indexes.add_index("vector", index_type="FLAT", metric_type="IP")
-    indexes.add_index(
-        "sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-        params={"bm25_k1": params["bm25_k1"], "bm25_b": params["bm25_b"]},
-    )  # fmt: skip
+    bm25 = {"bm25_k1": params["bm25_k1"], "bm25_b": params["bm25_b"]}
+    indexes.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=_both_ways(bm25))
     milvus.create_collection(name, schema=schema, index_params=indexes)
+
+
+def _both_ways(params: dict[str, Any]) -> dict[str, Any]:
+    """Index parameters as pymilvus sends them (one key each) and as one JSON ``params`` key: a Milvus
+    server reads either, Milvus Lite only the second (without it Lite builds BM25 with k1 = 1.5, not ours)."""
+    return {**params, "params": params}
 
 
 def _entity(index: Any, row: int, vector: np.ndarray, with_context: bool) -> dict[str, Any]:

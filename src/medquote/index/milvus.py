@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -241,8 +242,6 @@ def push_build(index_dir: Path | str, spec: Any, *, progress: bool = False) -> P
     Nothing changes for readers until the collection is complete and loaded; a failure or a kill leaves
     the alias where it was (a half-written collection is replaced by the next push).
     """
-    from tqdm import tqdm
-
     from medquote.index.store import load_index
 
     index_dir = Path(index_dir)
@@ -258,35 +257,44 @@ def push_build(index_dir: Path | str, spec: Any, *, progress: bool = False) -> P
             return PushReport(spec.uri, spec.alias, name, manifest["counts"]["passages"], 0.0, up_to_date=True)
         index = load_index(build)
         milvus = client(spec.uri)
+        vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
+        with_context = index.manifest["params"].get("bm25_context", True)
+        entities = (_entity(index, row, vectors[row], with_context) for row in range(len(index.passages)))
         try:
-            if milvus.has_collection(name):
-                milvus.drop_collection(name)  # left by a push that was killed
-            _create(milvus, name, index.manifest)
-            vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
-            with_context = index.manifest["params"].get("bm25_context", True)
-            bar = tqdm(total=len(index.passages), desc="Pushing to Milvus", unit="passage", disable=not progress)
-            for first in range(0, len(index.passages), _INSERT_BATCH):
-                rows = range(first, min(first + _INSERT_BATCH, len(index.passages)))
-                milvus.insert(name, [_entity(index, row, vectors[row], with_context) for row in rows])
-                bar.update(len(rows))
-            bar.close()
-            milvus.flush(name)
-            milvus.load_collection(name)
-            count = int(milvus.get_collection_stats(name)["row_count"])
-            if count != len(index.passages):
-                raise IndexMismatchError(
-                    f"{spec.uri}: {name} took {count} of {len(index.passages)} passages; run the build again"
-                )
+            write_collection(milvus, name, index.manifest, entities, progress=progress)
             if live is None:
                 milvus.create_alias(name, spec.alias)
             else:
                 milvus.alter_alias(name, spec.alias)
             _prune(milvus, spec.alias, keep=(name, live))
-        except (EngineUnavailableError, IndexMismatchError):
-            raise
+        except IndexMismatchError as exc:
+            raise IndexMismatchError(f"{spec.uri}: {exc}; run the build again") from exc
         except Exception as exc:
             raise _unavailable(spec.uri, exc) from exc
     return PushReport(spec.uri, spec.alias, name, len(index.passages), time.perf_counter() - started)
+
+
+def write_collection(
+    milvus: Any, name: str, manifest: dict[str, Any], entities: Iterable[dict[str, Any]], *, progress: bool = False
+) -> None:
+    """Create collection ``name`` for a build described by ``manifest`` (model dimension, counts, params),
+    insert ``entities`` (see ``_entity``), flush, load, and check that every passage arrived."""
+    from tqdm import tqdm
+
+    if milvus.has_collection(name):
+        milvus.drop_collection(name)  # left by a push that was killed
+    _create(milvus, name, manifest)
+    total = manifest["counts"]["passages"]
+    with tqdm(total=total, desc="Pushing to Milvus", unit="passage", disable=not progress) as bar:
+        rows = iter(entities)
+        while batch := list(islice(rows, _INSERT_BATCH)):
+            milvus.insert(name, batch)
+            bar.update(len(batch))
+    milvus.flush(name)
+    milvus.load_collection(name)
+    count = int(milvus.get_collection_stats(name)["row_count"])
+    if count != total:
+        raise IndexMismatchError(f"{name} took {count} of {total} passages")
 
 
 def _create(milvus: Any, name: str, manifest: dict[str, Any]) -> None:

@@ -256,8 +256,8 @@ def medquad_sample(tmp_path_factory, real_embedder):
 def milvus_uri(tmp_path_factory):
     """The URI of a `milvus-lite server` on a free loopback port, for the whole session (stopped after it).
     Fails, not skips, when CI=true and milvus-lite is missing."""
-    from milvus_utils import MilvusLite
+    from milvus_utils import milvus_lite
 
-    server = MilvusLite(tmp_path_factory.mktemp("milvus") / "data").start()
+    server = milvus_lite(tmp_path_factory.mktemp("milvus") / "data").start()
     yield server.uri
     server.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from milvus_utils import MilvusLite, free_port
+from milvus_utils import free_port, milvus_lite
 
 from medquote.answer.abstain import Abstention
 from medquote.answer.assistant import Assistant
@@ -121,12 +121,12 @@ def test_an_unreachable_server_at_start_is_one_line_naming_the_uri(seed_corpus, 
 
 def test_a_server_without_the_build_says_how_to_push_it(seed_corpus, tmp_path, fake_embedder, milvus_uri):
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
-    with pytest.raises(IndexNotFoundError, match=rf"no collection under alias mq_none; run `medquote build --engine"):
+    with pytest.raises(IndexNotFoundError, match=r"no collection under alias mq_none; run `medquote build --engine"):
         load_index(tmp_path / "index", engine=EngineSpec("milvus", milvus_uri, "mq_none"))
 
 
 def test_losing_the_server_while_serving_says_so_and_recovers_when_it_returns(seed_corpus, tmp_path, fake_embedder):
-    server = MilvusLite(tmp_path / "milvus").start()
+    server = milvus_lite(tmp_path / "milvus").start()
     try:
         engine = EngineSpec("milvus", server.uri, "mq_lost")
         build_index(seed_corpus, tmp_path / "index", fake_embedder)

@@ -117,6 +117,11 @@ def test_an_unreachable_server_at_start_is_one_line_naming_the_uri(seed_corpus, 
         assert error.startswith(f"medquote: error: {uri}: cannot reach the Milvus server") and "--uri" in error
     assert main(["ask", QUESTION, "--index", str(tmp_path / "index"), "--engine", "milvus"]) == 1
     assert capsys.readouterr().err.strip() == "medquote: error: the milvus engine needs --uri http://HOST:PORT"
+    for option, value in (("--uri", "127.0.0.1:19530"), ("--collection", "my-index")):
+        argv = ["ask", QUESTION, "--index", str(tmp_path / "index"), "--engine", "milvus", "--uri", uri, option, value]
+        assert main(argv) == 1
+        error = capsys.readouterr().err.strip()
+        assert error.startswith(f"medquote: error: {option} {value}: ") and "\n" not in error
 
 
 def test_a_server_without_the_build_says_how_to_push_it(seed_corpus, tmp_path, fake_embedder, milvus_uri):

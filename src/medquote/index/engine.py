@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,6 +66,10 @@ class EngineSpec:
             raise ValueError(f"unknown engine {self.name!r}; use one of {', '.join(ENGINES)}")
         if self.name == "milvus" and not self.uri:
             raise ValueError("the milvus engine needs --uri http://HOST:PORT")
+        if self.uri and not self.uri.startswith(("http://", "https://")):
+            raise ValueError(f"--uri {self.uri}: give the Milvus server as http://HOST:PORT")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.alias):
+            raise ValueError(f"--collection {self.alias}: use letters, digits and underscores, starting with a letter")
 
     def describe(self) -> str:
         return self.name if not self.uri else f"{self.name} at {self.uri} (alias {self.alias})"

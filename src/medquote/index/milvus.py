@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 # Seconds to wait for the server: connecting, and each search (a chat question makes four calls).
 CONNECT_TIMEOUT = 5.0
 CALL_TIMEOUT = 5.0
+# A running chat notices a moved alias within this many seconds.
+ALIAS_MAX_AGE = 2.0
 # Milvus's VARCHAR limit, in bytes; a passage's stemmed terms are far shorter.
 _MAX_TERMS_BYTES = 65_535
 _INSERT_BATCH = 1_000
@@ -84,17 +86,30 @@ def _unavailable(uri: str, exc: Exception) -> EngineUnavailableError:
     return EngineUnavailableError(f"{uri}: the Milvus server did not answer; {_START_HINT}")
 
 
-def live_collection(uri: str, alias: str) -> str | None:
-    """The collection ``alias`` points at, or None when there is no such alias."""
+def live_collection(uri: str, alias: str, *, max_age: float = 0.0) -> str | None:
+    """The collection ``alias`` points at, or None when there is no such alias.
+
+    ``max_age``: an answer this many seconds old will do (a chat looks before every question; two calls
+    to the server each time would add to every answer what a reload a second later costs nobody).
+    """
+    seen = _aliases.get((uri, alias))
+    if seen is not None and time.monotonic() - seen[0] <= max_age:
+        return seen[1]
     try:
         milvus = client(uri)
-        if alias not in milvus.list_aliases(timeout=CALL_TIMEOUT)["aliases"]:
-            return None
-        return str(milvus.describe_alias(alias, timeout=CALL_TIMEOUT)["collection_name"])
+        live = None
+        if alias in milvus.list_aliases(timeout=CALL_TIMEOUT)["aliases"]:
+            live = str(milvus.describe_alias(alias, timeout=CALL_TIMEOUT)["collection_name"])
     except EngineUnavailableError:
         raise
     except Exception as exc:
         raise _unavailable(uri, exc) from exc
+    _aliases[(uri, alias)] = (time.monotonic(), live)
+    return live
+
+
+# (uri, alias) -> (when it was asked, the collection it named)
+_aliases: dict[tuple[str, str], tuple[float, str | None]] = {}
 
 
 class MilvusEngine:
@@ -181,7 +196,7 @@ class MilvusBackend:
     def live_build(self, index_dir: Path, spec: Any) -> Path | None:
         if (index_dir / MANIFEST).is_file():  # a build folder, named directly (a reload)
             return index_dir
-        live = live_collection(spec.uri, spec.alias)
+        live = live_collection(spec.uri, spec.alias, max_age=ALIAS_MAX_AGE)
         if live is None:
             raise IndexNotFoundError(
                 f"{spec.uri}: no collection under alias {spec.alias}; "
@@ -269,6 +284,7 @@ def push_build(index_dir: Path | str, spec: Any, *, progress: bool = False) -> P
                 milvus.create_alias(name, spec.alias)
             else:
                 milvus.alter_alias(name, spec.alias)
+            _aliases.pop((spec.uri, spec.alias), None)
             _prune(milvus, spec.alias, keep=(name, live))
         except IndexMismatchError as exc:
             raise IndexMismatchError(f"{spec.uri}: {exc}; run the build again") from exc

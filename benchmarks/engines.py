@@ -40,6 +40,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import numpy as np
 
 from medquote.index.engine import EMBEDDED, EmbeddedEngine, EngineSpec
+from medquote.index import milvus as milvus_engine
 from medquote.index.milvus import LocalMilvus, MilvusEngine, client, push_build, write_collection
 from medquote.settings import HNSW_THRESHOLD
 
@@ -100,14 +101,14 @@ def medquad(dataset: Path, cache: Path, server: LocalMilvus, queries: int) -> di
     embedded_build = time.perf_counter() - started
     milvus = EngineSpec("milvus", server.uri, "bench_medquad")
     push = push_build(index_dir, milvus, progress=True)
-    server_rss = server.memory_mb()
 
     before = rss_mb()
     embedded = load_index(index_dir, model_name=embedder.name)
     embedded_rss = rss_mb() - before
-    before = rss_mb()
-    served = load_index(index_dir, model_name=embedder.name, engine=milvus)
-    served_rss = rss_mb() - before
+    before, started = rss_mb(), time.perf_counter()
+    served = load_index(index_dir, model_name=embedder.name, engine=milvus)  # with its first searches
+    served_rss, served_load = rss_mb() - before, time.perf_counter() - started
+    server_rss = server.memory_mb()
 
     import faiss
 
@@ -126,7 +127,11 @@ def medquad(dataset: Path, cache: Path, server: LocalMilvus, queries: int) -> di
         "dataset": dataset.name,
         "passages": report.passages,
         "queries": len(questions),
-        "build_seconds": {"embedded": round(embedded_build, 1), "milvus_push": round(push.seconds, 1)},
+        "build_seconds": {
+            "embedded": round(embedded_build, 1),
+            "milvus_push": round(push.seconds, 1),
+            "milvus_load_with_first_search": round(served_load, 1),
+        },
         "latency_score_ms": latency,
         "memory_mb": {
             "app_index_embedded": round(embedded_rss),
@@ -188,6 +193,9 @@ def synthetic(size: int, server: LocalMilvus, queries: int) -> dict[str, Any]:
     milvus_build = time.perf_counter() - started
 
     engines = {"embedded": EmbeddedEngine(dense, bm25), "milvus": MilvusEngine(server.uri, name, ef=64 if hnsw else 0)}
+    started = time.perf_counter()
+    engines["milvus"].warm(DIMENSION)  # as loading a build does: Milvus Lite builds its BM25 index now
+    milvus_warm = time.perf_counter() - started
     targets = rng.choice(size, queries, replace=False)
     noisy = vectors[targets] + rng.standard_normal((queries, DIMENSION)).astype(np.float32) * 0.05
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
@@ -209,7 +217,11 @@ def synthetic(size: int, server: LocalMilvus, queries: int) -> dict[str, Any]:
         "passages": size,
         "dense_index": "HNSW" if hnsw else "exact",
         "queries": queries,
-        "build_seconds": {"embedded": round(embedded_build, 1), "milvus": round(milvus_build, 1)},
+        "build_seconds": {
+            "embedded": round(embedded_build, 1),
+            "milvus": round(milvus_build, 1),
+            "milvus_first_search": round(milvus_warm, 1),
+        },
         "latency_candidates_ms": latency,
         "dense_recall@10": recall,
         "memory_mb": {
@@ -240,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench-engines", help="Milvus Lite's data")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    # Milvus Lite answers a search in seconds at a million passages; a chat gives up after CALL_TIMEOUT.
+    milvus_engine.CALL_TIMEOUT = 300.0
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     results["machine"] = {
         "cpus": os.cpu_count(),

@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 # Seconds to wait for the server: connecting, and each search (a chat question makes four calls).
 CONNECT_TIMEOUT = 5.0
 CALL_TIMEOUT = 5.0
+# Seconds to wait for a collection's first searches when a build is loaded.
+WARM_TIMEOUT = 1800.0
 # A running chat notices a moved alias within this many seconds.
 ALIAS_MAX_AGE = 2.0
 # Milvus's VARCHAR limit, in bytes; a passage's stemmed terms are far shorter.
@@ -122,16 +124,17 @@ class MilvusEngine:
         self.collection = collection
         self.ef = ef  # HNSW's search breadth (at least the depth asked for); 0 for an exact index
 
-    def _call(self, method: str, **kwargs: Any) -> Any:
+    def _call(self, method: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
+        timeout = timeout or CALL_TIMEOUT
         try:
             milvus = client(self.uri)
             try:
-                return getattr(milvus, method)(self.collection, timeout=CALL_TIMEOUT, **kwargs)
+                return getattr(milvus, method)(self.collection, timeout=timeout, **kwargs)
             except Exception as exc:
                 if getattr(exc, "code", None) != _NOT_LOADED:
                     raise
-                milvus.load_collection(self.collection, timeout=CALL_TIMEOUT)
-                return getattr(milvus, method)(self.collection, timeout=CALL_TIMEOUT, **kwargs)
+                milvus.load_collection(self.collection, timeout=timeout)
+                return getattr(milvus, method)(self.collection, timeout=timeout, **kwargs)
         except EngineUnavailableError:
             raise
         except Exception as exc:
@@ -139,6 +142,12 @@ class MilvusEngine:
 
     def _search(self, data: list[Any], field: str, limit: int, params: dict[str, Any], **kwargs: Any) -> list[Any]:
         return self._call("search", data=data, anns_field=field, limit=limit, search_params=params, **kwargs)[0]
+
+    def warm(self, dimension: int) -> None:
+        """One search of each kind, waited for as long as loading takes: Milvus Lite builds a segment's
+        BM25 index on its first search (over a minute at 100,000 passages), which must not be a question's."""
+        self._search([[0.0] * dimension], "vector", 1, {"metric_type": "IP"}, timeout=WARM_TIMEOUT)
+        self._search(["warm"], "sparse", 1, {"metric_type": "BM25"}, timeout=WARM_TIMEOUT)
 
     def dense_top(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         params: dict[str, Any] = {"metric_type": "IP"}
@@ -228,7 +237,9 @@ class MilvusBackend:
             )
         params = manifest["params"]
         exact = manifest["counts"]["passages"] < params["hnsw_threshold"]
-        return MilvusEngine(spec.uri, name, ef=0 if exact else 64)
+        engine = MilvusEngine(spec.uri, name, ef=0 if exact else 64)
+        engine.warm(int(manifest["model"]["dimension"]))
+        return engine
 
 
 # --- pushing a build -------------------------------------------------------------------------------

@@ -39,8 +39,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np
 
-from medquote.index.engine import EMBEDDED, EmbeddedEngine, EngineSpec
 from medquote.index import milvus as milvus_engine
+from medquote.index.engine import EMBEDDED, EmbeddedEngine, EngineSpec
 from medquote.index.milvus import LocalMilvus, MilvusEngine, client, push_build, write_collection
 from medquote.settings import HNSW_THRESHOLD
 

@@ -105,6 +105,23 @@ def test_a_push_that_fails_halfway_leaves_the_alias_and_the_chat_on_the_previous
     _assert_verified(answer)
 
 
+def test_a_replica_without_the_new_build_folder_keeps_answering_from_its_own(
+    seed_corpus, tmp_path, fake_embedder, milvus_uri
+):
+    engine = EngineSpec("milvus", milvus_uri, "mq_replica")
+    build_index(seed_corpus, tmp_path / "replica", fake_embedder)
+    push_build(tmp_path / "replica", engine)
+    assistant = _assistant(tmp_path / "replica", fake_embedder, engine)
+    # Another machine builds and pushes a new version; this replica's folder has not received it yet.
+    build_index(seed_corpus, tmp_path / "builder", fake_embedder)
+    push_build(tmp_path / "builder", engine)
+    time.sleep(milvus.ALIAS_MAX_AGE)
+    assert not assistant.reload_if_changed()
+    answer = assistant.answer(QUESTION)
+    _assert_verified(answer)
+    assert answer.index_version == load_index(tmp_path / "replica").version
+
+
 def test_an_unreachable_server_at_start_is_one_line_naming_the_uri(seed_corpus, tmp_path, fake_embedder, capsys):
     build_index(seed_corpus, tmp_path / "index", fake_embedder)
     uri = f"http://127.0.0.1:{free_port()}"

@@ -16,7 +16,7 @@ import numpy as np
 
 from medquote.answer.abstain import CALIBRATED_FOR, DEFAULT_ABSTENTION, Abstention, calibrated_for
 from medquote.answer.highlight import bm25_idf, highlight_span
-from medquote.errors import EngineUnavailableError
+from medquote.errors import EngineUnavailableError, IndexNotFoundError
 from medquote.index.engine import EMBEDDED, EngineSpec, live_build
 from medquote.index.store import Index, load_index
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
@@ -194,6 +194,9 @@ class Assistant:
             build = live_build(self.index_dir, self.engine)
         except EngineUnavailableError:
             return False  # answering says the sources are unavailable; the next question looks again
+        except IndexNotFoundError as exc:  # the alias names a build this replica's folder does not have yet
+            log.warning("still answering from %s: %s", self.index_version, exc)
+            return False
         if build is None or build == self._state.index.directory:
             return False
         with self._reload_lock:

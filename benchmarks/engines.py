@@ -41,7 +41,8 @@ import numpy as np
 
 from medquote.index import milvus as milvus_engine
 from medquote.index.engine import EMBEDDED, EmbeddedEngine, EngineSpec
-from medquote.index.milvus import LocalMilvus, MilvusEngine, client, push_build, write_collection
+from medquote.index.milvus import LocalMilvus, MilvusEngine, client
+from medquote.index.milvus_push import push_build, write_collection
 from medquote.settings import HNSW_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[1]

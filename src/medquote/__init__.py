@@ -32,7 +32,7 @@ _EXPORTS = {
     "Index": "medquote.index.store",
     "load_index": "medquote.index.store",
     "EngineSpec": "medquote.index.engine",
-    "push_build": "medquote.index.milvus",
+    "push_build": "medquote.index.milvus_push",
     "Embedder": "medquote.index.embed",
     "SentenceTransformerEmbedder": "medquote.index.embed",
     "HybridRetriever": "medquote.retrieval.hybrid",
@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     from medquote.index.build import BuildParams, BuildReport, build_index
     from medquote.index.embed import Embedder, SentenceTransformerEmbedder
     from medquote.index.engine import EngineSpec
-    from medquote.index.milvus import push_build
+    from medquote.index.milvus_push import push_build
     from medquote.index.store import Index, load_index
     from medquote.records import Answer, Emergency, Hit, Passage, Quote, Source, Status, Triage, TriageLevel
     from medquote.retrieval.base import Retriever

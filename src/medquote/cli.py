@@ -81,7 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True)
     print(report.summary())
     if engine.name == "milvus":
-        from medquote.index.milvus import push_build
+        from medquote.index.milvus_push import push_build
 
         print(push_build(args.index, engine, progress=True).summary())
     return 0

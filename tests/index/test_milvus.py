@@ -12,10 +12,11 @@ from medquote.answer.abstain import Abstention
 from medquote.answer.assistant import Assistant
 from medquote.cli import main
 from medquote.errors import EngineUnavailableError, IndexNotFoundError
-from medquote.index import milvus
+from medquote.index import milvus, milvus_push
 from medquote.index.build import build_index
 from medquote.index.engine import EngineSpec
-from medquote.index.milvus import collection_name, live_collection, push_build
+from medquote.index.milvus import collection_name, live_collection
+from medquote.index.milvus_push import push_build
 from medquote.index.store import load_index
 from medquote.records import Status
 from medquote.retrieval.hybrid import HybridRetriever
@@ -88,7 +89,7 @@ def test_a_push_that_fails_halfway_leaves_the_alias_and_the_chat_on_the_previous
             raise ConnectionError("the server went away mid-push")
         return type(server).insert(server, name, rows, **kwargs)
 
-    monkeypatch.setattr(milvus, "_INSERT_BATCH", 5)
+    monkeypatch.setattr(milvus_push, "INSERT_BATCH", 5)
     monkeypatch.setattr(server, "insert", insert_then_fail)
     with pytest.raises(EngineUnavailableError, match=milvus_uri):
         push_build(index_dir, engine)

@@ -16,7 +16,7 @@ from conftest import DATA
 from medquote.answer.assistant import Assistant
 from medquote.eval.runs import evaluate
 from medquote.index.engine import EMBEDDED, EngineSpec
-from medquote.index.milvus import push_build
+from medquote.index.milvus_push import push_build
 from medquote.index.store import load_index
 from medquote.retrieval.bm25 import BM25Retriever
 from medquote.retrieval.hybrid import HybridRetriever

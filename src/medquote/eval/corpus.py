@@ -53,7 +53,7 @@ def prepare_index(
         set_topic(corpus_dir, topic)
         report = build_index(corpus_dir, index_dir, embedder, progress=progress)
         if engine.name == "milvus":
-            from medquote.index.milvus import push_build
+            from medquote.index.milvus_push import push_build
 
             engine = replace(engine, alias=f"{engine.alias}_eval_{root.name}")
             push_build(index_dir, engine, progress=progress)

@@ -5,5 +5,5 @@ without re-embedding unchanged text, ``terms`` tokenises for BM25, ``qtypes`` pr
 passage says about its type, ``build`` runs it all, ``publish`` swaps the new build in, ``manifest``
 names the folder's layout, and ``store`` loads a build (``Index``) with its checks. ``engine`` says what
 searches a build — the embedded FAISS + bm25s files by default, or ``milvus``, a Milvus server whose
-versioned collections go live by an alias.
+versioned collections ``milvus_push`` writes and makes live by moving an alias.
 """

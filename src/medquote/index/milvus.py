@@ -7,10 +7,8 @@ embedded), ``terms`` (the BM25 text, already stemmed by ``medquote.index.terms.t
 ignores stemmer filters, and both engines must tokenise alike) and ``sparse`` (Milvus's BM25 function
 of ``terms``, with the build's k1 and b).
 
-``push_build`` (``medquote build --engine milvus``) copies the folder's live build into a new
-collection, flushes and loads it, checks its row count, and only then points the alias at it: a reader
-resolving the alias sees the previous collection or the complete new one, never a half-written one —
-the same guarantee as ``CURRENT``. The live collection and the one before it are kept.
+``medquote.index.milvus_push`` writes the collections and moves the alias. ``LocalMilvus`` starts a
+Milvus Lite server (``milvus-lite server``) for tests and benchmarks.
 
 The passages, the sources with their stored text, and the manifest stay in the build folder
 (``index/builds/<version>``, which every chat replica reads): a quote is still re-checked verbatim against
@@ -21,27 +19,21 @@ collection always match.
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import cache
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError
-from medquote.files import locked
 from medquote.index.engine import SearchEngine
-from medquote.index.manifest import BUILDS, MANIFEST, current_build
-from medquote.index.terms import tokenize
-from medquote.records import context_text
+from medquote.index.manifest import BUILDS, MANIFEST
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +44,6 @@ CALL_TIMEOUT = 5.0
 WARM_TIMEOUT = 1800.0
 # A running chat notices a moved alias within this many seconds.
 ALIAS_MAX_AGE = 2.0
-# Milvus's VARCHAR limit, in bytes; a passage's stemmed terms are far shorter.
-_MAX_TERMS_BYTES = 65_535
-_INSERT_BATCH = 1_000
 # Milvus's error code for "collection not loaded": a restarted Milvus Lite forgets what was loaded.
 _NOT_LOADED = 101
 _START_HINT = "start it (e.g. `milvus-lite server --data-dir DIR --port 19530`) or pass the right --uri"
@@ -83,7 +72,8 @@ def client(uri: str) -> Any:
         raise EngineUnavailableError(f"{uri}: cannot reach the Milvus server; {_START_HINT}") from exc
 
 
-def _unavailable(uri: str, exc: Exception) -> EngineUnavailableError:
+def unavailable(uri: str, exc: Exception) -> EngineUnavailableError:
+    """A failed call as medquote reports it: logged in full, said in one line."""
     log.warning("Milvus at %s failed: %s", uri, exc)
     return EngineUnavailableError(f"{uri}: the Milvus server did not answer; {_START_HINT}")
 
@@ -105,13 +95,18 @@ def live_collection(uri: str, alias: str, *, max_age: float = 0.0) -> str | None
     except EngineUnavailableError:
         raise
     except Exception as exc:
-        raise _unavailable(uri, exc) from exc
+        raise unavailable(uri, exc) from exc
     _aliases[(uri, alias)] = (time.monotonic(), live)
     return live
 
 
 # (uri, alias) -> (when it was asked, the collection it named)
 _aliases: dict[tuple[str, str], tuple[float, str | None]] = {}
+
+
+def forget_alias(uri: str, alias: str) -> None:
+    """Ask the server next time (this process just moved the alias)."""
+    _aliases.pop((uri, alias), None)
 
 
 class MilvusEngine:
@@ -138,7 +133,7 @@ class MilvusEngine:
         except EngineUnavailableError:
             raise
         except Exception as exc:
-            raise _unavailable(self.uri, exc) from exc
+            raise unavailable(self.uri, exc) from exc
 
     def _search(self, data: list[Any], field: str, limit: int, params: dict[str, Any], **kwargs: Any) -> list[Any]:
         return self._call("search", data=data, anns_field=field, limit=limit, search_params=params, **kwargs)[0]
@@ -228,7 +223,7 @@ class MilvusBackend:
             exists = milvus.has_collection(name, timeout=CALL_TIMEOUT)
             count = int(milvus.get_collection_stats(name, timeout=CALL_TIMEOUT)["row_count"]) if exists else 0
         except Exception as exc:
-            raise _unavailable(spec.uri, exc) from exc
+            raise unavailable(spec.uri, exc) from exc
         if not exists:
             raise IndexNotFoundError(f"{spec.uri}: no collection {name} for build {build.name}; {hint}")
         if count != manifest["counts"]["passages"]:
@@ -240,153 +235,6 @@ class MilvusBackend:
         engine = MilvusEngine(spec.uri, name, ef=0 if exact else 64)
         engine.warm(int(manifest["model"]["dimension"]))
         return engine
-
-
-# --- pushing a build -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PushReport:
-    """What ``push_build`` did: the collection the alias now names, and whether it was already live."""
-
-    uri: str
-    alias: str
-    collection: str
-    passages: int
-    seconds: float
-    up_to_date: bool = False
-
-    def summary(self) -> str:
-        if self.up_to_date:
-            return f"Milvus at {self.uri}: alias {self.alias} already serves {self.collection}"
-        return (
-            f"Milvus at {self.uri}: alias {self.alias} → {self.collection} "
-            f"({self.passages} passages, {self.seconds:.1f} s)"
-        )
-
-
-def push_build(index_dir: Path | str, spec: Any, *, progress: bool = False) -> PushReport:
-    """Copy the live build of ``index_dir`` into its own collection and make the alias name it.
-
-    Nothing changes for readers until the collection is complete and loaded; a failure or a kill leaves
-    the alias where it was (a half-written collection is replaced by the next push).
-    """
-    from medquote.index.store import load_index
-
-    index_dir = Path(index_dir)
-    started = time.perf_counter()
-    with locked(index_dir / ".lock"):
-        build = current_build(index_dir)
-        if build is None:
-            raise IndexNotFoundError(f"{index_dir}: no index here; run `medquote build` to create it")
-        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-        name = collection_name(spec.alias, manifest["version"])
-        live = live_collection(spec.uri, spec.alias)
-        if live == name:
-            return PushReport(spec.uri, spec.alias, name, manifest["counts"]["passages"], 0.0, up_to_date=True)
-        index = load_index(build)
-        milvus = client(spec.uri)
-        vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
-        with_context = index.manifest["params"].get("bm25_context", True)
-        entities = (_entity(index, row, vectors[row], with_context) for row in range(len(index.passages)))
-        try:
-            write_collection(milvus, name, index.manifest, entities, progress=progress)
-            if live is None:
-                milvus.create_alias(name, spec.alias)
-            else:
-                milvus.alter_alias(name, spec.alias)
-            _aliases.pop((spec.uri, spec.alias), None)
-            _prune(milvus, spec.alias, keep=(name, live))
-        except IndexMismatchError as exc:
-            raise IndexMismatchError(f"{spec.uri}: {exc}; run the build again") from exc
-        except Exception as exc:
-            raise _unavailable(spec.uri, exc) from exc
-    return PushReport(spec.uri, spec.alias, name, len(index.passages), time.perf_counter() - started)
-
-
-def write_collection(
-    milvus: Any, name: str, manifest: dict[str, Any], entities: Iterable[dict[str, Any]], *, progress: bool = False
-) -> None:
-    """Create collection ``name`` for a build described by ``manifest`` (model dimension, counts, params),
-    insert ``entities`` (see ``_entity``), flush, load, and check that every passage arrived."""
-    from tqdm import tqdm
-
-    if milvus.has_collection(name):
-        milvus.drop_collection(name)  # left by a push that was killed
-    _create(milvus, name, manifest)
-    total = manifest["counts"]["passages"]
-    with tqdm(total=total, desc="Pushing to Milvus", unit="passage", disable=not progress) as bar:
-        rows = iter(entities)
-        while batch := list(islice(rows, _INSERT_BATCH)):
-            milvus.insert(name, batch)
-            bar.update(len(batch))
-    milvus.flush(name)
-    milvus.load_collection(name)
-    count = int(milvus.get_collection_stats(name)["row_count"])
-    if count != total:
-        raise IndexMismatchError(f"{name} took {count} of {total} passages")
-
-
-def _create(milvus: Any, name: str, manifest: dict[str, Any]) -> None:
-    from pymilvus import DataType, Function, FunctionType
-
-    params = manifest["params"]
-    schema = milvus.create_schema(auto_id=False)
-    schema.add_field("row", DataType.INT64, is_primary=True)
-    schema.add_field("passage_id", DataType.VARCHAR, max_length=128)
-    schema.add_field("source_id", DataType.VARCHAR, max_length=1024)
-    schema.add_field("start", DataType.INT64)
-    schema.add_field("end", DataType.INT64)
-    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=int(manifest["model"]["dimension"]))
-    # Pre-stemmed terms: the standard analyzer only splits them on spaces again (see bm25_text).
-    schema.add_field(
-        "terms", DataType.VARCHAR, max_length=_MAX_TERMS_BYTES, enable_analyzer=True,
-        analyzer_params={"tokenizer": "standard"},
-    )  # fmt: skip
-    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-    schema.add_function(
-        Function(
-            name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"], output_field_names=["sparse"]
-        )
-    )
-    indexes = milvus.prepare_index_params()
-    if manifest["counts"]["passages"] >= params["hnsw_threshold"]:
-        hnsw = {"M": params["hnsw_m"], "efConstruction": 80}
-        indexes.add_index("vector", index_type="HNSW", metric_type="IP", params=_both_ways(hnsw))
-    else:
-        indexes.add_index("vector", index_type="FLAT", metric_type="IP")
-    bm25 = {"bm25_k1": params["bm25_k1"], "bm25_b": params["bm25_b"]}
-    indexes.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=_both_ways(bm25))
-    milvus.create_collection(name, schema=schema, index_params=indexes)
-
-
-def _both_ways(params: dict[str, Any]) -> dict[str, Any]:
-    """Index parameters as pymilvus sends them (one key each) and as one JSON ``params`` key: a Milvus
-    server reads either, Milvus Lite only the second (without it Lite builds BM25 with k1 = 1.5, not ours)."""
-    return {**params, "params": params}
-
-
-def _entity(index: Any, row: int, vector: np.ndarray, with_context: bool) -> dict[str, Any]:
-    passage = index.passages[row]
-    text = context_text(passage, index.source_of(passage)) if with_context else passage.text
-    terms = bm25_text(tokenize(text)).encode()[:_MAX_TERMS_BYTES].decode(errors="ignore")
-    return {
-        "row": row,
-        "passage_id": passage.id,
-        "source_id": passage.source_id,
-        "start": passage.start,
-        "end": passage.end,
-        "vector": vector.tolist(),
-        "terms": terms,
-    }
-
-
-def _prune(milvus: Any, alias: str, keep: tuple[str | None, ...]) -> None:
-    """Drop the alias's older collections, keeping the live one and the one before it (a running app
-    may still be answering from it until it reloads)."""
-    for name in milvus.list_collections():
-        if name.startswith(f"{alias}__") and name not in keep:
-            milvus.drop_collection(name)
 
 
 # --- a local server ---------------------------------------------------------------------------------

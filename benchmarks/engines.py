@@ -1,6 +1,7 @@
 """Both search engines side by side, in one run: build time, query latency (p50 / p95) and memory.
 
-    nice -n 10 .venv/bin/python benchmarks/engines.py [--medquad DATASET] [--sizes 100000,1000000] [--queries 200]
+    nice -n 10 .venv/bin/python benchmarks/engines.py [--medquad DATASET] [--sizes 100000,300000] [--queries 200]
+        [--hnsw-threshold N]
 
 **MedQuAD** (``--medquad``: the BEIR dataset of ``benchmarks/eval.py``, whose index ``medquote eval`` builds in
 ``--cache``, embeddings cached):
@@ -9,15 +10,15 @@
   - query: ``HybridRetriever.score`` (the engine's candidates, then medquote's own features) on the first
     ``--queries`` questions, their embeddings computed once and shared, the engines alternating question by
     question.
-  - memory: how much this process grows when it loads the index for each engine (the embedded one holds the
-    FAISS vectors; with Milvus they live in the server), and the Milvus Lite server's resident memory.
+  - memory: how much a fresh process grows when it loads the index for each engine (the embedded one holds
+    the FAISS vectors; with Milvus they live in the server), and the Milvus Lite server's resident memory.
   - quality: nDCG@10 of the default retriever with each engine on the same questions.
 **Synthetic** (``--sizes``): N passages of random unit vectors (384-d) and 60 words each drawn from a Zipf
 vocabulary of 50,000, at the engine level: the candidate step of ``HybridRetriever.score`` (dense top 200,
 BM25 top 200, the vectors and BM25 scores of their union). Queries: a passage's vector plus noise, and 4
 mid-frequency words. Dense recall: the share of the exact top 10 among each engine's 200 dense candidates
 (medquote rescores candidates itself, so that is what approximate search can lose). Built as medquote
-builds: exact below 200,000 passages, HNSW (M 32, efConstruction 80) from there.
+builds: exact below ``--hnsw-threshold`` (200,000) passages, HNSW (M 32, efConstruction 80) from there.
 
 Results: ``benchmarks/results/engines.json`` (sections merged, so sizes can be run one at a time).
 """
@@ -184,14 +185,14 @@ def synthetic_corpus(size: int, seed: int = 0) -> tuple[np.ndarray, list[list[st
     return vectors, [[vocabulary[rank] for rank in row] for row in ranks.tolist()]
 
 
-def synthetic(size: int, server: LocalMilvus, queries: int) -> dict[str, Any]:
+def synthetic(size: int, server: LocalMilvus, queries: int, threshold: int = HNSW_THRESHOLD) -> dict[str, Any]:
     import bm25s
     import faiss
 
     rng = np.random.default_rng(1)
     vectors, words = synthetic_corpus(size)
-    hnsw = size >= HNSW_THRESHOLD
-    params = {"hnsw_threshold": HNSW_THRESHOLD, "hnsw_m": HNSW_M, "bm25_k1": 1.2, "bm25_b": 0.75}
+    hnsw = size >= threshold
+    params = {"hnsw_threshold": threshold, "hnsw_m": HNSW_M, "bm25_k1": 1.2, "bm25_b": 0.75}
 
     faiss.omp_set_num_threads(os.cpu_count() or 1)  # builds use every core (Milvus Lite's do too)
     gc.collect()
@@ -277,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "medquote-eval")
     parser.add_argument("--sizes", default="", help="synthetic sizes, comma-separated (e.g. 100000,1000000)")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--hnsw-threshold", type=int, default=HNSW_THRESHOLD, help="synthetic sizes from which search is HNSW"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench-engines", help="Milvus Lite's data")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -294,8 +298,9 @@ def main(argv: list[str] | None = None) -> int:
             results["medquad"] = medquad(args.medquad, args.cache, server, args.queries)
             print(json.dumps(results["medquad"], indent=2))
         for size in [int(s) for s in args.sizes.split(",") if s]:
-            results.setdefault("synthetic", {})[str(size)] = synthetic(size, server, args.queries)
-            print(json.dumps(results["synthetic"][str(size)], indent=2))
+            found = synthetic(size, server, args.queries, args.hnsw_threshold)
+            results.setdefault("synthetic", {})[f"{size}-{found['dense_index']}"] = found
+            print(json.dumps(found, indent=2))
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     finally:

@@ -263,3 +263,14 @@ def medquad_sample(tmp_path_factory, real_embedder):
         sample_corpus=sample["sample_corpus"],
     )
     return root / "dataset", root / "cache"
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory):
+    """The URI of a `milvus-lite server` on a free loopback port, for the whole session (stopped after it).
+    Fails, not skips, when CI=true and milvus-lite is missing."""
+    from milvus_utils import milvus_lite
+
+    server = milvus_lite(tmp_path_factory.mktemp("milvus") / "data").start()
+    yield server.uri
+    server.stop()

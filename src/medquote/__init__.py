@@ -31,6 +31,8 @@ _EXPORTS = {
     "build_index": "medquote.index.build",
     "Index": "medquote.index.store",
     "load_index": "medquote.index.store",
+    "EngineSpec": "medquote.index.engine",
+    "push_build": "medquote.index.milvus_push",
     "Embedder": "medquote.index.embed",
     "SentenceTransformerEmbedder": "medquote.index.embed",
     "HybridRetriever": "medquote.retrieval.hybrid",
@@ -47,6 +49,7 @@ __all__ = [
     "BuildReport",
     "Embedder",
     "Emergency",
+    "EngineSpec",
     "Hit",
     "HybridRetriever",
     "Index",
@@ -63,6 +66,7 @@ __all__ = [
     "build_index",
     "load_index",
     "make_retriever",
+    "push_build",
     "triage",
 ]
 
@@ -70,6 +74,8 @@ if TYPE_CHECKING:
     from medquote.answer.assistant import Assistant
     from medquote.index.build import BuildParams, BuildReport, build_index
     from medquote.index.embed import Embedder, SentenceTransformerEmbedder
+    from medquote.index.engine import EngineSpec
+    from medquote.index.milvus_push import push_build
     from medquote.index.store import Index, load_index
     from medquote.records import Answer, Emergency, Hit, Passage, Quote, Source, Status, Triage, TriageLevel
     from medquote.retrieval.base import Retriever

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from medquote.errors import IndexNotFoundError, ManifestError, MedquoteError
+from medquote.index.engine import add_engine_options, engine_spec
 from medquote.settings import (
     BACKENDS,
     CHUNK_WORDS,
@@ -36,6 +37,7 @@ examples (run from the project folder, or pass --corpus / --index):
   medquote ask "How long does clonazepam stay in the body?"
   medquote ask "What is Klonopin used for?" --json --index ~/medquote/index
   medquote serve                         the browser chat on http://127.0.0.1:7860
+  medquote serve --engine milvus --uri http://127.0.0.1:19530    search with a Milvus server
   medquote sources list                  what the corpus holds, and each source's provenance
   medquote sources check                 changed, missing, unlisted files; missing provenance
   medquote sources add leaflet.pdf --title "Asthma" --publisher "NHS" --url https://... --published-on 2024-05-01
@@ -75,6 +77,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from medquote.index.build import BuildParams, build_index
     from medquote.index.chunk import ChunkParams
 
+    engine = engine_spec(args)
     embedder = _embedder(args)
     if not calibrated_for(embedder.name):
         print(
@@ -83,9 +86,17 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     _existing_corpus(args.corpus)
+    if engine.name == "milvus":
+        from medquote.index.milvus import client
+
+        client(engine.uri)  # an unreachable server is said before the build, not after it
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
     report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True)
     print(report.summary())
+    if engine.name == "milvus":
+        from medquote.index.milvus_push import push_build
+
+        print(push_build(args.index, engine, progress=True).summary())
     return 0
 
 
@@ -134,6 +145,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"k": args.k}
     if args.resources:
         options["resources"] = load_resources(Path(args.resources))
+    options["engine"] = engine_spec(args)
     assistant = Assistant.from_index(_existing_index(args.index), model=args.model, backend=args.backend, **options)
     answer = assistant.answer(args.question)
     if args.json:
@@ -153,7 +165,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from medquote.answer.assistant import Assistant
     from medquote.ui.app import serve
 
-    assistant = Assistant.from_index(_existing_index(args.index), model=args.model, backend=args.backend)
+    assistant = Assistant.from_index(
+        _existing_index(args.index), model=args.model, backend=args.backend, engine=engine_spec(args)
+    )
     serve(assistant, host=args.host, port=args.port, feedback_path=args.feedback, share=args.share)
     return 0
 
@@ -182,6 +196,7 @@ def parser() -> argparse.ArgumentParser:
         "--hnsw-threshold", type=int, default=HNSW_THRESHOLD, help="passages from which search is approximate"
     )
     _add_model(build, DEFAULT_BACKEND)
+    add_engine_options(build)
     build.set_defaults(handler=cmd_build)
 
     src = commands.add_parser("sources", help="manage the corpus manifest")
@@ -216,6 +231,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--resources", help="TOML file with emergency guidance for your country")
     ask.add_argument("--debug", action="store_true", help="also show why passages ranked as they did (on stderr)")
     _add_model(ask, "the one the index was built with")
+    add_engine_options(ask)
     ask.set_defaults(handler=cmd_ask)
 
     serve = commands.add_parser("serve", help="launch the browser chat")
@@ -225,6 +241,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--feedback", type=Path, default=FEEDBACK_PATH, help="where thumbs up/down are appended")
     serve.add_argument("--share", action="store_true", help="also publish a public gradio.live link")
     _add_model(serve, "the one the index was built with")
+    add_engine_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
     # The evaluation commands live with the evaluation code; `medquote.cli` is the one module above it.

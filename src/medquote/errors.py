@@ -23,6 +23,10 @@ class IndexMismatchError(MedquoteError):
     """The index was built differently (model, dimension, format) or its files are damaged."""
 
 
+class EngineUnavailableError(MedquoteError):
+    """The search engine (a Milvus server) cannot be reached or did not answer."""
+
+
 class InputError(MedquoteError):
     """A question (or other user input) that cannot be answered as typed."""
 

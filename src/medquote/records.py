@@ -73,11 +73,13 @@ class Hit:
 
 
 class Status(StrEnum):
-    """The three outcomes of a question (their values are what ``medquote ask --json`` prints)."""
+    """The outcomes of a question (their values are what ``medquote ask --json`` prints); ``unavailable``:
+    the search engine could not be reached, so nothing was searched."""
 
     ANSWERED = "answered"
     NO_MATCH = "no_match"
     EMERGENCY = "emergency"
+    UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True, slots=True)

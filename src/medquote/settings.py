@@ -24,6 +24,11 @@ FORMATS = ("txt", "md", "html", "pdf", "medquad", "beir")
 RETRIEVERS = ("bm25", "dense", "hybrid", "default")
 DEFAULT_RETRIEVER = "default"
 
+# Search engines by name (`--engine`); "embedded" (FAISS + bm25s files) is the default. A Milvus server's
+# live collection is the one this alias names (`--collection`).
+ENGINES = ("embedded", "milvus")
+MILVUS_ALIAS = "medquote"
+
 # Passages: aim for this many words (whole sentences; see medquote.index.chunk).
 CHUNK_WORDS = 120
 # From this many passages the dense index is approximate (HNSW) instead of exact.

@@ -136,7 +136,7 @@ def answerability(index: Index, question: str, scored: Scored, baseline: np.ndar
     expected = expected_answers(question)
     return {
         "best_cosine": best_cosine,
-        "topic_margin": best_cosine - float(index.dense.reconstruct(best) @ baseline),
+        "topic_margin": best_cosine - float(index.engine.vectors(np.array([best]))[0] @ baseline),
         "coverage_best": float(np.mean(found_in(tokens(scored.rows[order[:1]])))) if content else 1.0,
         "coverage_top": float(np.mean(found_in(tokens(scored.rows[order[:3]])))) if content else 1.0,
         "unknown": 1.0 - float(np.mean(known)) if content else 0.0,

@@ -17,7 +17,9 @@ import numpy as np
 from medquote.answer.abstain import Abstention, calibrated_for
 from medquote.answer.followup import is_follow_up, with_subject
 from medquote.answer.highlight import bm25_idf, highlight_span
-from medquote.index.manifest import built_backend, cache_dir, current_build
+from medquote.errors import EngineUnavailableError, IndexNotFoundError
+from medquote.index.engine import EMBEDDED, EngineSpec, live_build
+from medquote.index.manifest import built_backend, cache_dir
 from medquote.index.store import Index, load_index
 from medquote.index.terms import tokenize
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
@@ -65,8 +67,10 @@ class Assistant:
         resources: EmergencyResources = DEFAULT_RESOURCES,
         triager: Triager | None = None,
         index_dir: Path | None = None,
+        engine: EngineSpec = EMBEDDED,
     ) -> None:
         self.k = k
+        self.engine = engine
         self.abstention = abstention if abstention is not None else Abstention()
         self.resources = resources
         self.triager = triager if triager is not None else Triager(retriever.embedder, resources=resources)
@@ -103,8 +107,9 @@ class Assistant:
         index_dir = Path(index_dir)
         backend = backend or built_backend(index_dir) or DEFAULT_BACKEND
         embedder = make_embedder(backend, model, cache_dir=cache_dir(index_dir), threads=1)
-        index = load_index(index_dir, model_name=embedder.name)
-        return cls(HybridRetriever(index, embedder), index_dir=Path(index_dir), **options)  # type: ignore[arg-type]
+        engine = options.pop("engine", EMBEDDED)
+        index = load_index(index_dir, model_name=embedder.name, engine=engine)  # type: ignore[arg-type]
+        return cls(HybridRetriever(index, embedder), index_dir=index_dir, engine=engine, **options)  # type: ignore[arg-type]
 
     # -- what the app shows besides answers ---------------------------------------------------------
     @property
@@ -174,7 +179,14 @@ class Assistant:
             return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, found.guidance, None, notes, version, found)
         searched = searched_as or text
         search_vector = vectors[query_text] if searched_as is None else None
-        quotes = self._quotes(state, searched, search_vector)
+        try:
+            quotes = self._quotes(state, searched, search_vector)
+        except EngineUnavailableError:
+            # No candidates, so nothing to quote: say so plainly (never "not found", never a stale quote).
+            message = templates.SOURCES_UNAVAILABLE_MESSAGE
+            return Answer(
+                text, Status.UNAVAILABLE, (), templates.DISCLAIMER, None, message, notes, version, found, searched_as
+            )
         if not quotes:
             message = templates.NOT_FOUND_MESSAGE
             return Answer(
@@ -210,7 +222,13 @@ class Assistant:
         """Start loading the index folder's live build if it is not the one in use; True if started."""
         if self.index_dir is None:
             return False
-        build = current_build(self.index_dir)
+        try:
+            build = live_build(self.index_dir, self.engine)
+        except EngineUnavailableError:
+            return False  # answering says the sources are unavailable; the next question looks again
+        except IndexNotFoundError as exc:  # the alias names a build this replica's folder does not have yet
+            log.warning("still answering from %s: %s", self.index_version, exc)
+            return False
         if build is None or build == self._state.index.directory:
             return False
         with self._reload_lock:
@@ -224,7 +242,7 @@ class Assistant:
 
     def _load(self, build: Path) -> None:
         try:
-            index = load_index(build, model_name=self.embedder.name)
+            index = load_index(build, model_name=self.embedder.name, engine=self.engine)
         except Exception:
             log.exception("could not load the new index at %s; still answering from %s", build, self.index_version)
             return

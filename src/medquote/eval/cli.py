@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from medquote.index.engine import add_engine_options, engine_spec
 from medquote.settings import BACKENDS, DEFAULT_BACKEND, DEFAULT_RETRIEVER, EVAL_CACHE, RETRIEVERS
 
 __all__ = ["register"]
@@ -32,6 +33,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     ev.add_argument("--unanswerable", type=Path, metavar="FILE", help="questions the corpus cannot answer")
     ev.add_argument("--limit", type=_positive, metavar="N", help="only the first N judged queries")
     ev.add_argument("--topic", default="", help='what "this medicine" means in the questions')
+    add_engine_options(ev)
     ev.set_defaults(handler=cmd_eval)
 
     mb = commands.add_parser("medquad-to-beir", help="write MedQuAD as a BEIR dataset (answers as corpus)")
@@ -59,7 +61,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     unanswerable = read_questions(args.unanswerable) if args.unanswerable else None
     result = evaluate(
         args.dataset, names, model=args.model, backend=args.backend, cache_dir=args.cache, k=args.k, limit=args.limit,
-        unanswerable=unanswerable, topic=args.topic, progress=True,
+        unanswerable=unanswerable, topic=args.topic, progress=True, engine=engine_spec(args),
     )  # fmt: skip
     if result.dataset.unknown_qrels:
         print(

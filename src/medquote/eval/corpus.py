@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from medquote.errors import MedquoteError
@@ -11,6 +12,7 @@ from medquote.eval.beir import BeirDataset
 from medquote.files import locked
 from medquote.index.build import BuildReport, build_index
 from medquote.index.embed import Embedder
+from medquote.index.engine import EMBEDDED, EngineSpec
 from medquote.index.store import Index, load_index
 from medquote.ingest.manifest import add_source, check, file_sha256, load_corpus, set_topic
 from medquote.settings import EVAL_CACHE
@@ -25,11 +27,13 @@ def prepare_index(
     cache_dir: Path | str | None = None,
     topic: str = "",
     progress: bool = False,
+    engine: EngineSpec = EMBEDDED,
 ) -> tuple[Index, BuildReport]:
     """Register the dataset's corpus in ``<cache>/<corpus sha256[:16]>/corpus`` and build its index beside it.
 
     The same path as ``medquote sources add`` + ``medquote build``; the index's embedding cache makes a
-    second run embed nothing.
+    second run embed nothing. With the Milvus ``engine`` the build is pushed under an alias of its own
+    (``<alias>_eval_<key>``), so evaluating never moves the alias a chat serves.
     """
     root = Path(cache_dir or EVAL_CACHE) / file_sha256(dataset.corpus_path)[:16]
     corpus_dir, index_dir = root / "corpus", root / "index"
@@ -48,4 +52,9 @@ def prepare_index(
             )  # fmt: skip
         set_topic(corpus_dir, topic)
         report = build_index(corpus_dir, index_dir, embedder, progress=progress)
-    return load_index(index_dir, model_name=embedder.name), report
+        if engine.name == "milvus":
+            from medquote.index.milvus_push import push_build
+
+            engine = replace(engine, alias=f"{engine.alias}_eval_{root.name}")
+            push_build(index_dir, engine, progress=progress)
+    return load_index(index_dir, model_name=embedder.name, engine=engine), report

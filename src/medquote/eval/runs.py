@@ -23,6 +23,7 @@ from medquote.eval.documents import DEPTH, passage_documents, rank_documents
 from medquote.eval.metrics import compute_metrics, metric_names
 from medquote.index.build import BuildReport
 from medquote.index.embed import Embedder, make_embedder
+from medquote.index.engine import EMBEDDED, EngineSpec
 from medquote.index.store import Index
 from medquote.retrieval.registry import make_retriever
 from medquote.settings import DEFAULT_BACKEND, EVAL_CACHE, RETRIEVERS
@@ -131,11 +132,13 @@ def evaluate(
     unanswerable: Sequence[str] | None = None,
     topic: str = "",
     progress: bool = False,
+    engine: EngineSpec = EMBEDDED,
 ) -> Evaluation:
     """Index the dataset (cached), run its judged queries through each retriever, and score them.
 
     ``embedder`` defaults to the packaged model (or ``model``) on ``backend``; ``unanswerable`` questions add the
-    abstention report of the default ``Assistant``. Only the cache folder is written.
+    abstention report of the default ``Assistant``. Only the cache folder is written (and, with the Milvus
+    ``engine``, a collection of the dataset's own).
     """
     unknown = [name for name in retrievers if name not in RETRIEVERS]
     if unknown or not retrievers:
@@ -145,7 +148,7 @@ def evaluate(
     dataset = load_beir(dataset_dir).limited(limit)
     if embedder is None:
         embedder = make_embedder(backend, model, cache_dir=Path(cache_dir or EVAL_CACHE))
-    index, report = prepare_index(dataset, embedder, cache_dir=cache_dir, topic=topic, progress=progress)
+    index, report = prepare_index(dataset, embedder, cache_dir=cache_dir, topic=topic, progress=progress, engine=engine)
     runs = {name: run_retriever(name, index, embedder, dataset, k=k, progress=progress) for name in retrievers}
     abstention = None
     if unanswerable is not None:

@@ -12,7 +12,8 @@ import numpy as np
 
 from medquote.errors import IndexMismatchError, IndexNotFoundError
 from medquote.index.embed import split_name
-from medquote.index.manifest import FILES, FORMAT_VERSION, MANIFEST, REBUILD_HINT, current_build
+from medquote.index.engine import EMBEDDED, EngineSpec, SearchEngine, engine_kind
+from medquote.index.manifest import FILES, FORMAT_VERSION, MANIFEST, REBUILD_HINT
 from medquote.index.terms import tokenize
 from medquote.records import Passage, Source
 
@@ -21,7 +22,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Index:
-    """A loaded build: passages (row i is vector i), their sources, and both search structures."""
+    """A loaded build: passages (row i is vector i), their sources, and the engine that searches them.
+
+    ``dense`` is the FAISS index when the embedded engine serves the build, None when Milvus does;
+    ``bm25`` (bm25s) is always loaded, for the term weights of highlighting.
+    """
 
     directory: Path
     manifest: dict[str, Any]
@@ -33,6 +38,7 @@ class Index:
     also_in: dict[int, tuple[str, ...]] = field(default_factory=dict)
     # Per-passage arrays from medquote.index.qtypes.passage_features.
     features: dict[str, np.ndarray] = field(default_factory=dict)
+    engine: SearchEngine | None = None
 
     @property
     def version(self) -> str:
@@ -63,18 +69,20 @@ class Index:
         return bool(terms) and all(term in self.bm25.vocab_dict for term in terms)
 
 
-def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index:
+def load_index(index_dir: Path | str, *, model_name: str | None = None, engine: EngineSpec = EMBEDDED) -> Index:
     """Load the live build of ``index_dir``, refusing anything missing, damaged or built differently.
 
     ``model_name`` is the query embedder's name; a different model than the one the index was built
     with would make its vectors meaningless, and another backend would query it with vectors slightly
-    off the stored ones, so both are errors.
+    off the stored ones, so both are errors. ``engine`` decides which build is live (``CURRENT``, or the
+    Milvus alias) and what searches it.
     """
     import bm25s
     import faiss
 
     index_dir = Path(index_dir)
-    build = current_build(index_dir)
+    engines = engine_kind(engine)
+    build = engines.live_build(index_dir, engine)
     if build is None:
         raise IndexNotFoundError(f"{index_dir}: no index here; run `medquote build` to create it")
     missing = [name for name in FILES if not (build / name).exists()]
@@ -106,7 +114,7 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
         for line in _lines(build / "sources.jsonl"):
             source = Source(**json.loads(line))
             sources[source.id] = source
-        dense = faiss.read_index(str(build / "dense.faiss"))
+        dense = faiss.read_index(str(build / "dense.faiss")) if engines.reads_faiss else None
         bm25 = bm25s.BM25.load(str(build / "bm25"))
         also_in = {int(k): tuple(v) for k, v in manifest.get("also_in", {}).items()}
         with np.load(build / "features.npz") as arrays:
@@ -116,14 +124,14 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None) -> Index
     counts = manifest["counts"]
     if (
         len(passages) != counts["passages"]
-        or dense.ntotal != counts["passages"]
-        or dense.d != manifest["model"]["dimension"]
+        or (dense is not None and (dense.ntotal != counts["passages"] or dense.d != manifest["model"]["dimension"]))
         or len(sources) != counts["sources"]
         or any(p.source_id not in sources for p in passages)
         or any(len(values) != len(passages) for values in features.values())
     ):
         raise IndexMismatchError(f"{build}: index files disagree with its manifest; {REBUILD_HINT}")
-    return Index(build, manifest, passages, sources, dense, bm25, also_in, features)
+    searcher = engines.open(engine, build, manifest, dense, bm25)
+    return Index(build, manifest, passages, sources, dense, bm25, also_in, features, searcher)
 
 
 def _lines(path: Path) -> list[str]:

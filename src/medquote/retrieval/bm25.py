@@ -1,4 +1,4 @@
-"""BM25 over the index's stemmed passage terms (bm25s)."""
+"""BM25 over the index's stemmed passage terms (by the index's search engine: bm25s, or Milvus)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,10 @@ class BM25Retriever:
     def __init__(self, index: Index) -> None:
         self.index = index
 
-    def scores(self, query: Query) -> np.ndarray:
-        """BM25 score of every passage (zeros when no query term is in the vocabulary)."""
-        ids = self.index.bm25.get_tokens_ids(list(query.terms))
-        if not ids:
-            return np.zeros(len(self.index.passages), dtype=np.float32)
-        return self.index.bm25.get_scores_from_ids(ids)
+    def top(self, query: Query, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``depth`` best matching passages' rows and BM25 scores (on the engine's scale), best first."""
+        return self.index.engine.bm25_top(query.terms, depth)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        scores = self.scores(prepare_query(query, self.index.topic, self.index.uses))
-        rows = np.flatnonzero(scores > 0)
-        return ranked_hits(self.index, rows, scores[rows], k)
+        rows, scores = self.top(prepare_query(query, self.index.topic, self.index.uses), k)
+        return ranked_hits(self.index, rows, scores, k)

@@ -1,4 +1,5 @@
-"""Dense retrieval: the question's embedding against the passages' (inner product of unit vectors, FAISS)."""
+"""Dense retrieval: the question's embedding against the passages' (inner product of unit vectors, by the
+index's search engine: FAISS, or Milvus)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,7 @@ class DenseRetriever:
 
     def top(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``depth`` nearest passages' rows and cosines."""
-        depth = min(depth, self.index.dense.ntotal)
-        scores, rows = self.index.dense.search(vector.reshape(1, -1), depth)
-        keep = rows[0] >= 0
-        return rows[0][keep], scores[0][keep]
+        return self.index.engine.dense_top(vector, depth)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         rows, scores = self.top(self.embed(prepare_query(query, self.index.topic, self.index.uses)), k)

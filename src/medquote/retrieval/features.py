@@ -29,7 +29,7 @@ class Candidates:
     rows: np.ndarray  # candidate passage rows in the index
     vectors: np.ndarray  # their unit vectors
     cosine: np.ndarray  # question · passage
-    bm25: np.ndarray  # BM25 divided by the best BM25 score in the index
+    bm25: np.ndarray  # BM25 divided by the best BM25 score of the engine's top-k (= of all passages, embedded)
 
 
 @dataclass(slots=True)
@@ -63,9 +63,9 @@ class Signals:
             if topic:
                 self._baseline = self.embedder.encode([topic[0]])[0]
             else:
-                total = self.index.dense.ntotal
+                total = len(self.index.passages)
                 rows = np.arange(0, total, max(1, total // 20_000), dtype=np.int64)
-                mean = self.index.dense.reconstruct_batch(rows).mean(axis=0)
+                mean = self.index.engine.vectors(rows).mean(axis=0)
                 self._baseline = (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
         return self._baseline
 
@@ -85,7 +85,7 @@ def cosine(c: Candidates, s: Signals) -> np.ndarray:
 
 
 def bm25(c: Candidates, s: Signals) -> np.ndarray:
-    """[0, 1]: the passage's BM25 score over the best BM25 score of any passage for this question."""
+    """[0, 1]: the passage's BM25 score over the best one for this question (the engine's own scale divides out)."""
     return c.bm25
 
 

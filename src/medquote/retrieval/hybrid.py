@@ -120,20 +120,22 @@ class HybridRetriever:
         prepared = prepare_query(question, self.index.topic, self.index.uses)
         if vector is None:
             vector = self.dense.embed(prepared)
-        dense_rows, _ = self.dense.top(vector, self.depth)
-        lexical = self.bm25.scores(prepared)
-        lexical_rows = np.argpartition(-lexical, min(self.depth, len(lexical) - 1))[: self.depth]
-        lexical_rows = lexical_rows[lexical[lexical_rows] > 0]
+        # The engine only proposes candidates; every score below is computed here (medquote.index.engine).
+        engine = self.index.engine
+        dense_rows, _ = engine.dense_top(vector, self.depth)
+        lexical_rows, lexical_top = engine.bm25_top(prepared.terms, self.depth)
         rows = np.unique(np.concatenate([dense_rows, lexical_rows]).astype(np.int64))
-        vectors = self.index.dense.reconstruct_batch(rows)
-        top_lexical = float(lexical.max()) if lexical.size else 0.0
+        vectors = engine.vectors(rows)
+        top_lexical = float(lexical_top.max()) if lexical_top.size else 0.0
         candidates = Candidates(
             query=prepared,
             qtype=question_type(question),
             rows=rows,
             vectors=vectors,
             cosine=(vectors @ vector).astype(np.float32),
-            bm25=lexical[rows] / top_lexical if top_lexical > 0 else np.zeros(len(rows), dtype=np.float32),
+            bm25=engine.bm25_of(prepared.terms, rows) / top_lexical
+            if top_lexical > 0
+            else np.zeros(len(rows), dtype=np.float32),
         )
         fused = np.zeros(len(rows), dtype=np.float32)
         contributions = {}

@@ -14,6 +14,10 @@ NOT_FOUND_MESSAGE = (
     "I could not find this in the listed sources, so I have nothing to quote. "
     "Try rephrasing the question, or ask a doctor, pharmacist or other health professional."
 )
+SOURCES_UNAVAILABLE_MESSAGE = (
+    "The sources are temporarily unavailable, so I cannot search them right now. "
+    "Please try again in a few minutes, or ask a doctor, pharmacist or other health professional."
+)
 DOSING_NOTE = (
     "For how much to take, ask your prescriber or pharmacist. "
     "The quotes below are general information, not a dose for you."

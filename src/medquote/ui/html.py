@@ -144,7 +144,8 @@ def render_answer(answer: Answer, reply_id: str = "") -> str:
     if answer.quotes:
         blocks.append(f'<p class="mq-lead">{text(QUOTES_HEADING)}</p>')
     blocks.extend(_item(quote) for quote in answer.quotes)
-    if answer.status == Status.NO_MATCH or (not answer.quotes and answer.message):
+    unavailable = answer.status == Status.UNAVAILABLE  # not "not found": rephrasing would not help
+    if answer.status == Status.NO_MATCH or (not answer.quotes and answer.message and not unavailable):
         blocks.append(
             '<div class="mq-notfound">'
             f'<p class="mq-notfound-message">{text(answer.message or "")}</p>'

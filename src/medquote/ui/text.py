@@ -31,7 +31,7 @@ def render_text(answer: Answer) -> str:
     if answer.searched_as:
         parts.append(f"{SEARCHED_AS_LABEL} {answer.searched_as}")
     parts.extend(_wrap(note, "Note: ") for note in answer.notes)
-    if answer.status == Status.NO_MATCH and answer.message:
+    if answer.status in (Status.NO_MATCH, Status.UNAVAILABLE) and answer.message:
         parts.append(answer.message)
     for number, quote in enumerate(answer.quotes, start=1):
         text = quote.text

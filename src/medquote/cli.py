@@ -39,9 +39,10 @@ examples (run from the project folder, or pass --corpus / --index):
   medquote serve                         the browser chat on http://127.0.0.1:7860
   medquote serve --engine milvus --uri http://127.0.0.1:19530    search with a Milvus server
   medquote sources list                  what the corpus holds, and each source's provenance
-  medquote sources check                 changed, missing, unlisted files; missing provenance
+  medquote sources check                 changed, missing, unlisted, unreadable files; missing provenance
   medquote sources add leaflet.pdf --title "Asthma" --publisher "NHS" --url https://... --published-on 2024-05-01
   medquote sources vet asthma --reviewed-by "Dr A. Smith, GP" --reviewed-on 2026-11-30
+  medquote sources remove asthma         drop it from the manifest (and its copy from the corpus)
   medquote eval DATASET_DIR --retriever all
 """
 
@@ -101,12 +102,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from medquote.ingest import manifest
+    from medquote.ingest import manifest, register
 
     if args.sources_command != "add":
         _existing_corpus(args.corpus)
     if args.sources_command == "add":
-        entry = manifest.add_source(
+        entry = register.add_source(
             args.corpus, Path(args.file), title=args.title, source_id=args.id, publisher=args.publisher,
             url=args.url, license=args.license, vetted=args.vetted, note=args.note, fmt=args.format or "",
             published_on=args.published_on,
@@ -114,11 +115,15 @@ def cmd_sources(args: argparse.Namespace) -> int:
         state = "vetted" if entry.vetting == "vetted" else f"pending: review it, then `medquote sources vet {entry.id}`"
         print(f"Added {entry.id} ({entry.file}, sha256 {entry.sha256[:12]}…), {state}")
     elif args.sources_command == "vet":
-        entry = manifest.vet_source(
+        entry = register.vet_source(
             args.corpus, args.id, note=args.note, status=args.status,
             reviewed_by=args.reviewed_by, reviewed_on=args.reviewed_on,
         )  # fmt: skip
         print(f"{entry.id}: {entry.vetting} (sha256 {entry.sha256[:12]}…)")
+    elif args.sources_command == "remove":
+        entry, deleted = register.remove_source(args.corpus, args.id)
+        kept = "deleted" if deleted else "kept (outside the corpus folder, or used by another entry)"
+        print(f"Removed {entry.id} from {manifest.MANIFEST_NAME}; its file {entry.file} was {kept}")
     elif args.sources_command == "list":
         corpus = manifest.load_corpus(args.corpus)
         print("id\tvetting\tfile\ttitle\tpublisher\turl\tpublished_on\treviewed")
@@ -129,7 +134,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
                 f"\t{e.published_on or '-'}\t{reviewed}"
             )
     else:
-        problems = manifest.check(manifest.load_corpus(args.corpus))
+        problems = manifest.check(manifest.load_corpus(args.corpus), read=True)
         for problem in problems:
             print(f"{'ERROR' if problem.blocking else 'warning'}: {problem}")
         if not any(p.blocking for p in problems):
@@ -219,6 +224,8 @@ def parser() -> argparse.ArgumentParser:
     vet.add_argument("--status", default="vetted", choices=("vetted", "pending", "rejected"))
     vet.add_argument("--reviewed-by", default="", metavar="WHO", help="who reviewed it clinically (name, role)")
     vet.add_argument("--reviewed-on", default="", metavar="YYYY-MM-DD", help="when they reviewed it")
+    remove = sub.add_parser("remove", help="drop a source from the manifest and delete its copy in the corpus")
+    remove.add_argument("id")
     sub.add_parser("list", help="list the sources, one a line under a header row")
     sub.add_parser("check", help="report changed, missing and unlisted files, and missing provenance")
     src.set_defaults(handler=cmd_sources)

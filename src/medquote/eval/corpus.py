@@ -14,7 +14,8 @@ from medquote.index.build import BuildReport, build_index
 from medquote.index.embed import Embedder
 from medquote.index.engine import EMBEDDED, EngineSpec
 from medquote.index.store import Index, load_index
-from medquote.ingest.manifest import add_source, check, file_sha256, load_corpus, set_topic
+from medquote.ingest.manifest import check, file_sha256, load_corpus
+from medquote.ingest.register import add_source, set_topic
 from medquote.settings import EVAL_CACHE
 
 _SOURCE_ID = "dataset"

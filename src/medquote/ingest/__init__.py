@@ -1,8 +1,9 @@
 """Stage 1, ingest: source files → normalised documents, and the corpus manifest that vouches for them.
 
-``manifest`` reads and writes ``corpus/sources.toml`` (what each source is, where it came from, whether
-it is vetted); ``registry`` reads a file with the reader registered for its format (``text``, ``html``,
-``pdf``, ``medquad``, ``beir``); ``normalize`` fixes the text once, so every later quote is a slice of it.
+``manifest`` reads ``corpus/sources.toml`` (what each source is, where it came from, whether it is
+vetted) and ``register`` changes it; ``corpus_paths`` keeps every source inside the corpus folder;
+``registry`` reads a file with the reader registered for its format (``text``, ``html``, ``pdf``,
+``medquad``, ``beir``); ``normalize`` fixes the text once, so every later quote is a slice of it.
 """
 
 from __future__ import annotations

@@ -26,11 +26,12 @@ def is_temporary(name: str) -> bool:
 def inside_corpus(directory: Path, file: str) -> Path:
     """The resolved path of the manifest's ``file``; a ``ManifestError`` if it (or a link in it) leaves the corpus."""
     root = directory.resolve()
-    named = directory / file
-    resolved = named.resolve()
+    resolved = (directory / file).resolve()
     fix = "copy it in with `medquote sources add FILE` and list it by its name in the corpus folder"
-    if Path(file).is_absolute() or not resolved.is_relative_to(root):
-        how = "a symlink to" if named.is_symlink() or _has_link(directory, file) else "resolves to"
+    if Path(file).is_absolute():
+        raise ManifestError(f"{file}: an absolute path, outside the corpus folder {root}; {fix}")
+    if not resolved.is_relative_to(root):
+        how = "a symlink to" if _has_link(directory, file) else "resolves to"
         raise ManifestError(f"{file}: {how} {resolved}, outside the corpus folder {root}; {fix}")
     if resolved.is_dir():
         for link in _links(resolved):

@@ -32,7 +32,8 @@ from medquote.index.build import BuildParams, build_index, embed_text
 from medquote.index.build import chunk_sources as _chunk
 from medquote.index.build import read_sources as _read_sources
 from medquote.index.embed import SentenceTransformerEmbedder, make_embedder
-from medquote.ingest.manifest import add_source, load_corpus, vet_source
+from medquote.ingest.manifest import load_corpus
+from medquote.ingest.register import add_source, vet_source
 from medquote.settings import BACKENDS, DEFAULT_BACKEND
 
 MEDQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "medquad"

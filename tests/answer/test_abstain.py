@@ -47,7 +47,7 @@ def test_medquad_sample(medquad_sample, real_embedder):
 
 
 def _corpus(tmp_path, texts: dict[str, str]):
-    from medquote.ingest.manifest import add_source, set_topic
+    from medquote.ingest.register import add_source, set_topic
 
     corpus = tmp_path / "corpus"
     for name, text in texts.items():

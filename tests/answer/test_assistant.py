@@ -16,7 +16,7 @@ from medquote.answer.assistant import Assistant
 from medquote.errors import InputError
 from medquote.index.build import build_index
 from medquote.index.store import load_index
-from medquote.ingest.manifest import vet_source
+from medquote.ingest.register import vet_source
 from medquote.records import Status, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.safety import templates

@@ -17,7 +17,7 @@ from medquote.errors import IndexMismatchError, IndexNotFoundError, ManifestErro
 from medquote.index.build import build_index
 from medquote.index.manifest import current_build
 from medquote.index.store import load_index
-from medquote.ingest.manifest import vet_source
+from medquote.ingest.register import vet_source
 
 
 def test_every_passage_is_an_exact_slice_of_its_stored_source(seed_corpus, tmp_path, fake_embedder):
@@ -81,7 +81,7 @@ def test_passage_ids_are_stable_and_identical_passages_stored_once(seed_corpus, 
     build_index(seed_corpus, tmp_path / "a", fake_embedder)
     copy = seed_corpus / "copy.txt"
     copy.write_text((seed_corpus / "000_bd4c192c6f266751.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    from medquote.ingest.manifest import add_source
+    from medquote.ingest.register import add_source
 
     add_source(seed_corpus, copy, title="A copy", vetted=True)
     build_index(seed_corpus, tmp_path / "b", fake_embedder)

@@ -17,7 +17,7 @@ from browser_utils import ask, chat_page, free_port
 from conftest import REPO_ROOT
 
 from medquote.index.build import build_index
-from medquote.ingest.manifest import add_source
+from medquote.ingest.register import add_source
 from medquote.safety.templates import NOT_FOUND_MESSAGE
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

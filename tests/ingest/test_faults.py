@@ -402,3 +402,33 @@ def test_a_malformed_manifest_entry_is_one_line_naming_entry_and_key(capsys, see
     assert_one_line_error(code, err, *fragments)
     assert not (tmp_path / "index").exists()
     assert tree(seed_corpus) == before
+
+
+# --- 6. the corpus option, and changes made at the same time --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", [["list"], ["check"], ["remove", "x"], ["vet", "x"], ["add", "a.txt", "--title", "A"]]
+)
+def test_corpus_naming_a_file_is_one_line(capsys, tmp_path, command, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Asthma is a chronic disease.\n", encoding="utf-8")
+    not_a_folder = tmp_path / "corpus.txt"
+    not_a_folder.write_text("not a folder\n", encoding="utf-8")
+    before = tree(tmp_path)
+    code, _, err = cli(capsys, "sources", "--corpus", not_a_folder, *command)
+    assert_one_line_error(code, err, "corpus.txt: is a file, not a corpus folder")
+    assert tree(tmp_path) == before
+
+
+def test_concurrent_adds_keep_every_entry(seed_corpus, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1"}
+    processes = []
+    for n in range(4):
+        article = tmp_path / f"article{n}.txt"
+        article.write_text(f"Article number {n} about asthma.\n", encoding="utf-8")
+        argv = ["sources", "--corpus", str(seed_corpus), "add", str(article), "--title", f"Article {n}"]
+        processes.append(subprocess.Popen([sys.executable, "-m", "medquote.cli", *argv], env=env))
+    assert [process.wait() for process in processes] == [0] * 4
+    ids = {e.id for e in load_corpus(seed_corpus).entries}
+    assert {f"article{n}" for n in range(4)} <= ids

@@ -227,7 +227,9 @@ def parser() -> argparse.ArgumentParser:
     remove = sub.add_parser("remove", help="drop a source from the manifest and delete its copy in the corpus")
     remove.add_argument("id")
     sub.add_parser("list", help="list the sources, one a line under a header row")
-    sub.add_parser("check", help="report changed, missing and unlisted files, and missing provenance")
+    sub.add_parser(
+        "check", help="report changed, missing, unlisted, unreadable or out-of-corpus files, and missing provenance"
+    )
     src.set_defaults(handler=cmd_sources)
 
     ask = commands.add_parser("ask", help="answer a question with quotes")

@@ -31,8 +31,12 @@ def inside_corpus(directory: Path, file: str) -> Path:
     if Path(file).is_absolute():
         raise ManifestError(f"{file}: an absolute path, outside the corpus folder {root}; {fix}")
     if not resolved.is_relative_to(root):
-        how = "a symlink to" if _has_link(directory, file) else "resolves to"
-        raise ManifestError(f"{file}: {how} {resolved}, outside the corpus folder {root}; {fix}")
+        if _has_link(directory, file):
+            raise ManifestError(
+                f"{file}: a symlink to {resolved}, outside the corpus folder {root}; replace the link with a copy "
+                f"of the file, or add the original with `medquote sources add {resolved}`"
+            )
+        raise ManifestError(f"{file}: resolves to {resolved}, outside the corpus folder {root}; {fix}")
     if resolved.is_dir():
         for link in _links(resolved):
             target = link.resolve()

@@ -205,6 +205,18 @@ def test_sources_add_refuses_a_file_the_build_would_refuse(capsys, seed_corpus, 
     assert tree(seed_corpus) == before
 
 
+@pytest.mark.parametrize("name", ["chrome.html", "cut.pdf"])
+def test_a_parsing_librarys_warnings_do_not_add_lines_to_the_error(seed_corpus, tmp_path, name):
+    # In a real process, where the CLI's logging prints warnings to stderr (pytest captures them in-process).
+    content, message = BAD_FILES[name]
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1"}
+    argv = ["sources", "--corpus", str(seed_corpus), "add", str(bad), "--title", "Bad"]
+    result = subprocess.run([sys.executable, "-m", "medquote.cli", *argv], capture_output=True, text=True, env=env)
+    assert_one_line_error(result.returncode, result.stderr, name, message)
+
+
 def test_sources_check_reports_files_the_build_would_refuse(capsys, seed_corpus):
     for number, (name, (content, _)) in enumerate(sorted(BAD_FILES.items())):
         (seed_corpus / name).write_bytes(content)
@@ -417,7 +429,7 @@ def test_corpus_naming_a_file_is_one_line(capsys, tmp_path, command, monkeypatch
     not_a_folder.write_text("not a folder\n", encoding="utf-8")
     before = tree(tmp_path)
     code, _, err = cli(capsys, "sources", "--corpus", not_a_folder, *command)
-    assert_one_line_error(code, err, "corpus.txt: is a file, not a corpus folder")
+    assert_one_line_error(code, err, "corpus.txt: is a file, not a corpus folder; pass --corpus DIR")
     assert tree(tmp_path) == before
 
 

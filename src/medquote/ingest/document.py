@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,3 +67,16 @@ def require_text(path: Path, text: str, what: str = "the file is empty (only whi
     if not text:
         raise SourceError(f"{path}: {what}; add text to it or remove it from the sources")
     return text
+
+
+@contextlib.contextmanager
+def quiet(library: str) -> Iterator[None]:
+    """Silence a parsing library's warnings (pypdf's "EOF marker not found", trafilatura's "discarding
+    data") while it reads: our one-line error says what matters, and a log line would make it two."""
+    logger = logging.getLogger(library)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

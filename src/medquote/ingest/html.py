@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from medquote.errors import SourceError
-from medquote.ingest.document import Document, ReadResult, decode_text, read_bytes, require_text
+from medquote.ingest.document import Document, ReadResult, decode_text, quiet, read_bytes, require_text
 from medquote.ingest.normalize import normalize_text, one_line
 
 _SPACE = re.compile(r"\s+")
@@ -26,9 +26,10 @@ def read_html(path: Path, *, progress: bool = False) -> ReadResult:
 
     html = decode_text(path, read_bytes(path), "html")
     require_text(path, normalize_text(html))
-    extracted = trafilatura.bare_extraction(
-        html, include_tables=True, include_formatting=False, include_comments=False, with_metadata=True
-    )
+    with quiet("trafilatura"):
+        extracted = trafilatura.bare_extraction(
+            html, include_tables=True, include_formatting=False, include_comments=False, with_metadata=True
+        )
     body = extracted.body if extracted is not None else None
     text = normalize_text(_blocks(body)) if body is not None else ""
     if not text:

@@ -105,8 +105,9 @@ def load_corpus(directory: Path) -> Corpus:
     """Read ``directory/sources.toml``; a missing or malformed manifest is a ``ManifestError``."""
     manifest = directory / MANIFEST_NAME
     if not directory.is_dir():
-        what = "is a file, not a corpus folder" if directory.exists() else "no such corpus folder"
-        raise ManifestError(f"{directory}: {what}; create it and add sources with `medquote sources add`")
+        if directory.exists():
+            raise ManifestError(f"{directory}: is a file, not a corpus folder; pass --corpus DIR with a folder")
+        raise ManifestError(f"{directory}: no such corpus folder; create it with `medquote sources add`")
     if not manifest.is_file():
         raise ManifestError(f"{manifest}: no manifest; add a source with `medquote sources add FILE --title ...`")
     try:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import io
-import logging
 from pathlib import Path
 
 from medquote.errors import SourceError
-from medquote.ingest.document import Document, ReadResult, read_bytes
+from medquote.ingest.document import Document, ReadResult, quiet, read_bytes
 from medquote.ingest.normalize import error_text, normalize_text, one_line
 
 
@@ -17,17 +16,14 @@ def read_pdf(path: Path, *, progress: bool = False) -> ReadResult:
     raw = read_bytes(path)
     if b"%PDF-" not in raw[:1024]:
         raise SourceError(f"{path}: not a PDF (no %PDF- header); give a real PDF or use the right suffix")
-    # pypdf raises many exception types for damaged files (PdfReadError, ValueError, KeyError, ...), and
-    # logs warnings ("EOF marker not found") that would add lines to the one-line error: ours says it all.
-    pypdf_log = logging.getLogger("pypdf")
-    level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)
+    # pypdf raises many exception types for damaged files (PdfReadError, ValueError, KeyError, ...).
     try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise SourceError(f"{path}: the PDF is password-protected; save an unencrypted copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        title = reader.metadata.title if reader.metadata else None
+        with quiet("pypdf"):
+            reader = PdfReader(io.BytesIO(raw))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise SourceError(f"{path}: the PDF is password-protected; save an unencrypted copy")
+            pages = [page.extract_text() or "" for page in reader.pages]
+            title = reader.metadata.title if reader.metadata else None
     except SourceError:
         raise
     except Exception as exc:
@@ -35,8 +31,6 @@ def read_pdf(path: Path, *, progress: bool = False) -> ReadResult:
             f"{path}: cannot read the PDF ({error_text(exc)}); "
             "it may be truncated or damaged, download or export it again"
         ) from exc
-    finally:
-        pypdf_log.setLevel(level)
     text = normalize_text("\n\n".join(pages))
     if not text:
         raise SourceError(f"{path}: has no text layer (scanned PDF?); OCR it first or add a text version")

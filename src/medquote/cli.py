@@ -1,4 +1,7 @@
-"""The ``medquote`` command. Domain errors become one line on stderr and exit code 1, never a traceback.
+"""The ``medquote`` command. Every failure becomes one line on stderr and exit code 1 (130 on Ctrl-C),
+never a traceback: domain errors say their own message, the rest is said by ``medquote.failures``.
+Output cut short by a closed pipe (``medquote ask … | head``) ends quietly with exit code 141, as a
+command killed by SIGPIPE would.
 
 Heavy imports happen inside the handlers, so ``medquote --help`` is instant.
 """
@@ -9,12 +12,16 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from medquote.errors import IndexNotFoundError, ManifestError, MedquoteError
+from medquote.errors import IndexNotFoundError, ManifestError, MedquoteError, UsageError
+from medquote.failures import describe
 from medquote.index.engine import add_engine_options, engine_spec
+from medquote.options import whole_number
 from medquote.settings import (
     BACKENDS,
     CHUNK_WORDS,
@@ -25,6 +32,9 @@ from medquote.settings import (
     HNSW_THRESHOLD,
     HOST,
     INDEX_DIR,
+    MAX_CHUNK_WORDS,
+    MAX_K,
+    MIN_CHUNK_WORDS,
     PORT,
     K,
 )
@@ -47,13 +57,36 @@ examples (run from the project folder, or pass --corpus / --index):
 """
 
 
+# Exit code of a command whose output was cut short by a closed pipe: 128 + SIGPIPE, as the shell reports
+# a command killed by it (`set -o pipefail` sees it; plain pipelines do not).
+BROKEN_PIPE = 141
+
+
 def _existing(path: Path, option: str, default: Path, error: type[MedquoteError], problem: str) -> Path:
-    """``path`` if it exists; else an error that says where medquote looked and which option to use."""
+    """``path`` if it is a folder; else an error that says where medquote looked and which option to use."""
     if not path.exists():
         raise error(
             f"{path.resolve()}: {problem}, or pass {option} DIR if it is elsewhere "
             f"(by default medquote looks in ./{default} of the current folder)"
         )
+    return _folder(path, option)
+
+
+def _folder(path: Path, option: str) -> Path:
+    """``path`` unless something other than a folder stands there."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path.resolve()} is a file, not a folder; pass {option} DIR naming a folder")
+    return path
+
+
+def _writable(path: Path, option: str) -> Path:
+    """``path`` if medquote can create or change files there (checked before any work is done)."""
+    _folder(path, option)
+    existing = next(p for p in (path.resolve(), *path.resolve().parents) if p.exists())
+    if not existing.is_dir():
+        raise UsageError(f"{existing} is a file, not a folder; pass {option} DIR under a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"{existing}: cannot write in this folder; check its permissions, or pass another {option}")
     return path
 
 
@@ -87,6 +120,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     _existing_corpus(args.corpus)
+    _writable(args.index, "--index")
     if engine.name == "milvus":
         from medquote.index.milvus import client
 
@@ -106,6 +140,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     if args.sources_command != "add":
         _existing_corpus(args.corpus)
+    if args.sources_command in ("add", "vet"):
+        _writable(args.corpus, "--corpus")
     if args.sources_command == "add":
         entry = register.add_source(
             args.corpus, Path(args.file), title=args.title, source_id=args.id, publisher=args.publisher,
@@ -167,6 +203,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from medquote.ui.network import check_port
+
+    check_port(args.host, args.port)  # said at once, before loading Gradio and the model
+
     from medquote.answer.assistant import Assistant
     from medquote.ui.app import serve
 
@@ -183,7 +223,7 @@ def _add_model(parser: argparse.ArgumentParser, backend_default: str) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
+    root = Parser(
         prog="medquote",
         description="Answers health questions by quoting vetted sources word for word, each with where it comes from.",
         epilog=EXAMPLES,
@@ -196,9 +236,17 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     build.add_argument("--index", type=Path, default=INDEX_DIR)
     build.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
-    build.add_argument("--target-words", type=int, default=CHUNK_WORDS, help="passage length to aim for")
     build.add_argument(
-        "--hnsw-threshold", type=int, default=HNSW_THRESHOLD, help="passages from which search is approximate"
+        "--target-words",
+        type=whole_number(MIN_CHUNK_WORDS, MAX_CHUNK_WORDS),
+        default=CHUNK_WORDS,
+        help=f"passage length to aim for ({MIN_CHUNK_WORDS}-{MAX_CHUNK_WORDS} words)",
+    )
+    build.add_argument(
+        "--hnsw-threshold",
+        type=whole_number(1),
+        default=HNSW_THRESHOLD,
+        help="passages from which search is approximate",
     )
     _add_model(build, DEFAULT_BACKEND)
     add_engine_options(build)
@@ -235,7 +283,7 @@ def parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question with quotes")
     ask.add_argument("question")
     ask.add_argument("--index", type=Path, default=INDEX_DIR)
-    ask.add_argument("-k", type=int, default=K, help="at most this many quotes")
+    ask.add_argument("-k", type=whole_number(1, MAX_K), default=K, help=f"at most this many quotes (1-{MAX_K})")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--resources", help="TOML file with emergency guidance for your country")
     ask.add_argument("--debug", action="store_true", help="also show why passages ranked as they did (on stderr)")
@@ -246,7 +294,7 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="launch the browser chat")
     serve.add_argument("--index", type=Path, default=INDEX_DIR)
     serve.add_argument("--host", default=HOST, help="address to bind (default: %(default)s, this machine only)")
-    serve.add_argument("--port", type=int, default=PORT)
+    serve.add_argument("--port", type=whole_number(1, 65535), default=PORT)
     serve.add_argument("--feedback", type=Path, default=FEEDBACK_PATH, help="where thumbs up/down are appended")
     serve.add_argument("--share", action="store_true", help="also publish a public gradio.live link")
     _add_model(serve, "the one the index was built with")
@@ -260,20 +308,52 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are a ``UsageError`` (one line, exit code 1), not usage text and exit 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{message}; see `{self.prog} --help`")
+
+
+def _error(message: str) -> None:
+    print(f"medquote: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _quiet_stdout() -> None:
+    """Send what is left of the output nowhere, so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    if hasattr(signal, "SIGXFSZ") and threading.current_thread() is threading.main_thread():
+        # Past `ulimit -f` a write then fails with EFBIG (said in one line) instead of killing the process.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    verbose = False
     try:
-        return int(args.handler(args))
+        args = parser().parse_args(argv)
+        verbose = args.verbose
+        logging.basicConfig(
+            level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+        )
+        code = int(args.handler(args))
+        sys.stdout.flush()  # a closed pipe is found here, inside the boundary, not at exit
+        return code
     except MedquoteError as exc:
-        print(f"medquote: error: {exc}", file=sys.stderr)
-        return 1
+        _error(str(exc))
     except KeyboardInterrupt:
         print("medquote: interrupted; nothing was changed", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return BROKEN_PIPE
+    except Exception as exc:
+        if verbose:
+            log.exception("the failure, in full:")
+        _error(describe(exc))
+    return 1
 
 
 if __name__ == "__main__":

@@ -33,3 +33,8 @@ class InputError(MedquoteError):
 
 class DatasetError(MedquoteError):
     """An evaluation dataset is missing files or malformed."""
+
+
+class UsageError(MedquoteError):
+    """A command line that cannot be carried out as given: an option out of range, a file where a folder is
+    expected, a folder medquote cannot write, a port already in use."""

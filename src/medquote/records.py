@@ -7,6 +7,25 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) URL, else None (no javascript:, data:, relative, …).
+
+    The one filter every output applies to a source's link: the JSON of ``medquote ask --json`` and of the
+    chat's ``/ask`` API, the terminal text and the HTML. ``Source.url`` itself keeps what the manifest says.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +150,7 @@ class Quote:
         return self.passage.text[self.highlight_start : self.highlight_end]
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON of one quote; a source link that is not http(s) is null."""
         source = self.source
         return {
             "id": self.passage.id,
@@ -142,7 +162,7 @@ class Quote:
                 "id": source.id,
                 "title": source.title,
                 "publisher": source.publisher,
-                "url": source.url,
+                "url": safe_url(source.url),
                 "date": source.date,
                 "license": source.license,
                 "published_on": source.published_on,

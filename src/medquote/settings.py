@@ -40,3 +40,10 @@ HNSW_THRESHOLD = 200_000
 # still but lost 0.024 nDCG@10 on the seed set (benchmarks/README.md "Embedding backends").
 BACKENDS = ("torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "onnx"
+
+# Limits of the numeric options, checked when the command line is read (medquote.options).
+# More quotes than this is no longer "a few quotes with their sources".
+MAX_K = 20
+# Passages shorter than the chunker's own minimum (ChunkParams.min_words) would not be cut as asked.
+MIN_CHUNK_WORDS = 20
+MAX_CHUNK_WORDS = 2000

@@ -23,6 +23,7 @@ from medquote.index.manifest import built_backend, cache_dir
 from medquote.index.store import Index, load_index
 from medquote.index.terms import tokenize
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
+from medquote.retrieval.base import check_k
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.retrieval.query import prepare_query, synonyms_in
 from medquote.safety import templates
@@ -69,7 +70,7 @@ class Assistant:
         index_dir: Path | None = None,
         engine: EngineSpec = EMBEDDED,
     ) -> None:
-        self.k = k
+        self.k = check_k(k)  # a ValueError for k < 1, before anything is loaded
         self.engine = engine
         self.abstention = abstention if abstention is not None else Abstention()
         self.resources = resources
@@ -95,6 +96,7 @@ class Assistant:
         A serving process runs each question on one thread (embedding and FAISS); parallel questions use
         the other cores. One small query split across busy cores waits on them: p50 24 ms → 15 ms.
         """
+        check_k(options.get("k", K))  # type: ignore[arg-type]  # refused before the model and index load
         import faiss
 
         from medquote.index.embed import make_embedder

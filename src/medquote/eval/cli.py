@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from medquote.index.engine import add_engine_options, engine_spec
+from medquote.options import whole_number
 from medquote.settings import BACKENDS, DEFAULT_BACKEND, DEFAULT_RETRIEVER, EVAL_CACHE, RETRIEVERS
 
 __all__ = ["register"]
@@ -23,7 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     ev = commands.add_parser("eval", help="measure retrieval on a BEIR dataset (corpus, queries, qrels)")
     ev.add_argument("dataset", type=Path, help="folder with corpus.jsonl, queries.jsonl and qrels/test.tsv")
     ev.add_argument("--retriever", default=DEFAULT_RETRIEVER, choices=RETRIEVER_CHOICES, help="default: %(default)s")
-    ev.add_argument("--k", type=_positive, default=10, help="cutoff of nDCG, MRR and MAP (default 10)")
+    ev.add_argument("--k", type=whole_number(1), default=10, help="cutoff of nDCG, MRR and MAP (default 10)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--save-run", type=Path, metavar="DIR", help="write NAME.trec run files here")
     ev.add_argument("--report", type=Path, metavar="DIR", help="write report.md and metrics.png here")
@@ -31,7 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     ev.add_argument("--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)")
     ev.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND, help="default: %(default)s")
     ev.add_argument("--unanswerable", type=Path, metavar="FILE", help="questions the corpus cannot answer")
-    ev.add_argument("--limit", type=_positive, metavar="N", help="only the first N judged queries")
+    ev.add_argument("--limit", type=whole_number(1), metavar="N", help="only the first N judged queries")
     ev.add_argument("--topic", default="", help='what "this medicine" means in the questions')
     add_engine_options(ev)
     ev.set_defaults(handler=cmd_eval)
@@ -39,17 +40,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     mb = commands.add_parser("medquad-to-beir", help="write MedQuAD as a BEIR dataset (answers as corpus)")
     mb.add_argument("medquad", type=Path, help="MedQuAD folder (or one XML file)")
     mb.add_argument("out", type=Path, help="output folder")
-    mb.add_argument("--sample", type=_positive, metavar="N", help="keep N questions, drawn with --seed")
+    mb.add_argument("--sample", type=whole_number(1), metavar="N", help="keep N questions, drawn with --seed")
     mb.add_argument("--seed", type=int, default=0)
     mb.add_argument("--sample-corpus", action="store_true", help="keep only the sampled questions' answers")
     mb.set_defaults(handler=cmd_medquad_to_beir)
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value}: give a positive number")
-    return number
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import numpy as np
 
 from medquote.index.store import Index
 from medquote.records import Hit
-from medquote.retrieval.base import ranked_hits
+from medquote.retrieval.base import check_k, ranked_hits
 from medquote.retrieval.query import Query, prepare_query
 
 
@@ -21,5 +21,6 @@ class BM25Retriever:
         return self.index.engine.bm25_top(query.terms, depth)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
+        k = check_k(k)
         rows, scores = self.top(prepare_query(query, self.index.topic, self.index.uses), k)
         return ranked_hits(self.index, rows, scores, k)

@@ -8,7 +8,7 @@ import numpy as np
 from medquote.index.embed import Embedder
 from medquote.index.store import Index
 from medquote.records import Hit
-from medquote.retrieval.base import ranked_hits
+from medquote.retrieval.base import check_k, ranked_hits
 from medquote.retrieval.query import Query, prepare_query
 
 
@@ -27,5 +27,6 @@ class DenseRetriever:
         return self.index.engine.dense_top(vector, depth)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
+        k = check_k(k)
         rows, scores = self.top(self.embed(prepare_query(query, self.index.topic, self.index.uses)), k)
         return ranked_hits(self.index, rows, scores, k)

@@ -39,7 +39,10 @@ def load_resources(path: Path) -> EmergencyResources:
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
-        raise InputError(f"Cannot read emergency resources file {path}: {exc.strerror or exc}.") from exc
+        raise InputError(
+            f"Cannot read emergency resources file {path}: {exc.strerror or exc}; pass --resources FILE naming a "
+            "readable TOML file"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"Emergency resources file {path} is not UTF-8 text; save it as UTF-8.") from exc
     except tomllib.TOMLDecodeError as exc:

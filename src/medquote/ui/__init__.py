@@ -4,5 +4,6 @@
 stylesheet and script in ``static/``; ``html`` renders an ``Answer`` as escaped chat HTML and ``text``
 as terminal text; ``provenance`` says what a source card says (and the citation to copy); ``sources``
 renders the scope panel and the "About the sources" table; ``viewer`` is the page showing a quote in
-its whole source; ``feedback`` appends thumbs up/down (and reasons) to a JSONL file.
+its whole source; ``feedback`` appends thumbs up/down (and reasons) to a JSONL file; ``network`` is
+what the server exposes (a port in use said in one line, uploads refused).
 """

@@ -38,6 +38,7 @@ from medquote.ui.html import (
     render_pending,
     render_question,
 )
+from medquote.ui.network import MAX_UPLOAD_BYTES, bind_error, no_uploads
 from medquote.ui.sources import Scope, render_placeholder, render_scope, render_sources, scope_of
 from medquote.ui.viewer import not_found_page, quote_range, viewer_page
 
@@ -406,21 +407,26 @@ def launch(
 ) -> str:
     """Start ``demo`` with our queue, styling and source viewer; returns its local URL.
 
-    Up to ``CONCURRENCY`` questions are answered in parallel (the assistant is thread-safe).
+    Up to ``CONCURRENCY`` questions are answered in parallel (the assistant is thread-safe). Uploads are
+    refused. A port in use is a ``UsageError`` saying so.
     """
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=MAX_QUEUE)
-    _, url, _ = demo.launch(
-        server_name=host,
-        server_port=port,
-        share=share,
-        prevent_thread_lock=prevent_thread_lock,
-        quiet=quiet,
-        # A health app keeps no run history in the browser and no traffic page at /monitoring.
-        run_history=False,
-        enable_monitoring=False,
-        app_kwargs={"routes": list(getattr(demo, ROUTES, []))},
-        **launch_options(),
-    )
+    try:
+        _, url, _ = demo.launch(
+            server_name=host,
+            server_port=port,
+            share=share,
+            prevent_thread_lock=prevent_thread_lock,
+            quiet=quiet,
+            # A health app keeps no run history in the browser and no traffic page at /monitoring.
+            run_history=False,
+            enable_monitoring=False,
+            max_file_size=MAX_UPLOAD_BYTES,
+            app_kwargs={"routes": [*no_uploads(), *getattr(demo, ROUTES, [])]},
+            **launch_options(),
+        )
+    except OSError as exc:  # Gradio's own "cannot find empty port", e.g. taken since check_port looked
+        raise bind_error(host, port, exc) from exc
     return url
 
 

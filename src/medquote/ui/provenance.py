@@ -7,28 +7,15 @@ Shared by the chat, the terminal, the source viewer and "copy quote with citatio
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
-from medquote.records import Quote, Source
+from medquote.records import Quote, Source, safe_url
 from medquote.safety import templates
+
+__all__ = ["card", "citation", "dates", "link", "phone_numbers", "publisher", "review", "safe_url"]
 
 # A phone number in fixed guidance: 3+ digits, optionally grouped by "-", "." or a space ("1-800-222-1222").
 # Not part of a longer number or word, and not a figure like "2,000".
 PHONE = re.compile(r"(?<![\w,.+-])\+?\d+(?:[-. ]\d+)*(?![\w,-])")
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) URL, else None (no javascript:, data:, relative, …)."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
 
 
 def phone_numbers(text: str) -> list[tuple[int, int, str]]:

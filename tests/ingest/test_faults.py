@@ -429,7 +429,7 @@ def test_corpus_naming_a_file_is_one_line(capsys, tmp_path, command, monkeypatch
     not_a_folder.write_text("not a folder\n", encoding="utf-8")
     before = tree(tmp_path)
     code, _, err = cli(capsys, "sources", "--corpus", not_a_folder, *command)
-    assert_one_line_error(code, err, "corpus.txt: is a file, not a corpus folder; pass --corpus DIR")
+    assert_one_line_error(code, err, "corpus.txt is a file, not a folder; pass --corpus DIR")
     assert tree(tmp_path) == before
 
 

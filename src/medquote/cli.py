@@ -40,6 +40,7 @@ examples (run from the project folder, or pass --corpus / --index):
   medquote serve --engine milvus --uri http://127.0.0.1:19530    search with a Milvus server
   medquote sources list                  what the corpus holds, and each source's provenance
   medquote sources check                 changed, missing, unlisted files; missing provenance
+  medquote index verify                  re-check every hash of the live build
   medquote sources add leaflet.pdf --title "Asthma" --publisher "NHS" --url https://... --published-on 2024-05-01
   medquote sources vet asthma --reviewed-by "Dr A. Smith, GP" --reviewed-on 2026-11-30
   medquote eval DATASET_DIR --retriever all
@@ -138,6 +139,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    from medquote.index.integrity import verify_index
+
+    print(verify_index(_existing_index(args.index)).summary())
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from medquote.answer.assistant import Assistant
     from medquote.safety.resources import load_resources
@@ -222,6 +230,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the sources, one a line under a header row")
     sub.add_parser("check", help="report changed, missing and unlisted files, and missing provenance")
     src.set_defaults(handler=cmd_sources)
+
+    index = commands.add_parser("index", help="check the built index")
+    index_commands = index.add_subparsers(dest="index_command", required=True)
+    verify = index_commands.add_parser("verify", help="re-check the live build's hashes (one line: OK or the problem)")
+    verify.add_argument("--index", type=Path, default=INDEX_DIR)
+    verify.set_defaults(handler=cmd_index)
 
     ask = commands.add_parser("ask", help="answer a question with quotes")
     ask.add_argument("question")

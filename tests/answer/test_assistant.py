@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -13,7 +12,7 @@ from conftest import DATA
 
 from medquote.answer.abstain import Abstention
 from medquote.answer.assistant import Assistant
-from medquote.errors import InputError
+from medquote.errors import IndexMismatchError, InputError
 from medquote.index.build import build_index
 from medquote.index.store import load_index
 from medquote.ingest.manifest import vet_source
@@ -106,15 +105,13 @@ def test_bad_input(assistant):
     assert html.question.startswith("<img src=x")
 
 
-def test_a_quote_that_no_longer_matches_its_source_is_dropped_and_logged(assistant, caplog):
+def test_a_quote_whose_source_text_changed_after_the_build_is_refused_not_quoted(assistant):
     index = assistant.index
     passage = assistant.answer("klonopin half-life hours").quotes[0].passage
     source = index.sources[passage.source_id]
     index.sources[source.id] = replace(source, text=source.text.replace("35 hours", "3 hours"))
-    with caplog.at_level(logging.ERROR, logger="medquote.answer"):
-        answer = assistant.answer("klonopin half-life hours")
-    assert passage.id not in {q.passage.id for q in answer.quotes}
-    assert "no longer matches" in caplog.text
+    with pytest.raises(IndexMismatchError, match="is not the text of source .*medquote build"):
+        assistant.answer("klonopin half-life hours")
 
 
 def test_answers_come_from_a_rebuilt_index_without_a_restart(assistant, seed_corpus, fake_embedder):

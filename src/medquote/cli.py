@@ -93,6 +93,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         client(engine.uri)  # an unreachable server is said before the build, not after it
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
     report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True)
+    for warning in report.warnings:
+        print(f"medquote: warning: {warning}", file=sys.stderr)
     print(report.summary())
     if engine.name == "milvus":
         from medquote.index.milvus_push import push_build

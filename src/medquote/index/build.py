@@ -67,6 +67,8 @@ class BuildReport:
     up_to_date: bool = False
     # Why the live build failed its check (damaged, changed, bad CURRENT, another format), when it was rebuilt.
     repaired: str = ""
+    # What the user should hear besides the summary (an unusable embedding cache set aside), one line each.
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         if self.up_to_date:
@@ -143,6 +145,7 @@ def build_index(
             vectors, embedded = embed_with_cache(embedder, texts, cache, progress=progress)
         finally:
             cache.close()
+        warnings = tuple(cache.warnings)
         version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + print_[:8]
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -169,7 +172,7 @@ def build_index(
         publish(index_dir, version, manifest, passages, sources, vectors, params, progress=progress)
     return BuildReport(
         index_dir, version, len(sources), len(passages), embedded, len(passages) - embedded, skipped,
-        time.perf_counter() - started, repaired=damaged or "",
+        time.perf_counter() - started, repaired=damaged or "", warnings=warnings,
     )  # fmt: skip
 
 

@@ -35,15 +35,21 @@ class EmbeddingCache:
         self.path = path
         self.model_name = model_name
         self.dimension = dimension
+        # What the user should hear about this cache (a file set aside), one line each.
+        self.warnings: list[str] = []
         try:
             self._db = _open(path)
         except sqlite3.DatabaseError as exc:
-            self._db = _open(set_aside(path, exc))
+            self._db = self._start_over(exc)
+
+    def _start_over(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        self.warnings.append(set_aside(self.path, exc))
+        return _open(self.path)
 
     def _reset(self, exc: sqlite3.DatabaseError) -> None:
         """The file turned out corrupt past its first page: set it aside and go on with a new one."""
         self._db.close()
-        self._db = _open(set_aside(self.path, exc))
+        self._db = self._start_over(exc)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         try:
@@ -101,15 +107,16 @@ def _corrupt(exc: sqlite3.DatabaseError) -> bool:
     return "malformed" in str(exc) or "not a database" in str(exc)
 
 
-def set_aside(path: Path, exc: Exception) -> Path:
-    """Move the unusable cache ``path`` (and its journal) out of the way; ``path`` is then free for a new one."""
+def set_aside(path: Path, exc: Exception) -> str:
+    """Move the unusable cache ``path`` (and its journal) out of the way, and say so in one line."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
     path.replace(aside)
     for suffix in ("-journal", "-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
-    log.warning("the embedding cache %s is unusable (%s); moved it to %s and started a new one", path, exc, aside.name)
-    return path
+    message = f"the embedding cache {path} is unusable ({exc}); moved it to {aside.name} and started a new one"
+    log.info(message)
+    return message
 
 
 def embed_with_cache(

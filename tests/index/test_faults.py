@@ -237,3 +237,25 @@ def test_an_embedding_cache_of_an_old_layout_is_set_aside_and_rebuilt(capsys, si
         db.execute("INSERT INTO vectors VALUES ('m', 'h', x'00')")
     db.close()
     _assert_cache_set_aside(capsys, site)
+
+
+def test_concurrent_builds_both_finish_and_leave_one_verified_live_build(capsys, site):
+    """Two `medquote build --force` processes at once: the lock lets one publish after the other."""
+    import os
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "medquote.cli", "build", "--force"]
+    argv += ["--corpus", str(site / "corpus"), "--index", str(site / "index")]
+    from conftest import REPO_ROOT
+
+    # This checkout's medquote, whatever the environment has installed.
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO_ROOT / "src")}
+    processes = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    results = [(p.wait(timeout=600), p.stdout.read().decode(), p.stderr.read().decode()) for p in processes]
+    for code, out, err in results:
+        assert code == 0 and "Traceback" not in err, err
+        assert "0 embedded, 34 from cache" in out
+    assert not list((site / "index" / "builds").glob(".tmp-*"))
+    code, out, _ = run(capsys, "index", "verify", "--index", str(site / "index"))
+    assert code == 0 and out.startswith("OK: index ")

@@ -223,19 +223,30 @@ def _assert_cache_set_aside(capsys, site: Path) -> None:
     assert code == 0 and json.loads(out)["status"] == "answered"
 
 
-def test_a_corrupt_embedding_cache_is_set_aside_and_rebuilt(capsys, site):
-    cache = site / "index" / "cache" / "embeddings.sqlite"
+def _garbage(cache: Path) -> None:
     cache.write_bytes(b"this is not a database" * 100)
-    _assert_cache_set_aside(capsys, site)
 
 
-def test_an_embedding_cache_of_an_old_layout_is_set_aside_and_rebuilt(capsys, site):
-    cache = site / "index" / "cache" / "embeddings.sqlite"
+def _old_layout(cache: Path) -> None:
     cache.unlink()
-    with sqlite3.connect(cache) as db:
+    db = sqlite3.connect(cache)
+    with db:
         db.execute("CREATE TABLE vectors (model TEXT, text_hash TEXT, vector BLOB)")
         db.execute("INSERT INTO vectors VALUES ('m', 'h', x'00')")
     db.close()
+
+
+def _malformed_pages(cache: Path) -> None:
+    """A valid first page (the header opens fine), garbage after it: found only when the vectors are read."""
+    data = bytearray(cache.read_bytes())
+    assert len(data) > 16384
+    data[8192:] = bytes([0xAB]) * (len(data) - 8192)
+    cache.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_garbage, _old_layout, _malformed_pages], ids=lambda f: f.__name__.strip("_"))
+def test_an_unusable_embedding_cache_is_set_aside_and_rebuilt(capsys, site, damage):
+    damage(site / "index" / "cache" / "embeddings.sqlite")
     _assert_cache_set_aside(capsys, site)
 
 

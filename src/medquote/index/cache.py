@@ -16,6 +16,7 @@ from medquote.index.embed import Embedder
 log = logging.getLogger(__name__)
 # The one table this cache reads, by its columns; any other layout is an old or foreign file.
 _COLUMNS = ["key", "vector"]
+_OLD_LAYOUT = "old layout"
 
 
 def text_key(model_name: str, text: str) -> str:
@@ -40,6 +41,9 @@ class EmbeddingCache:
         try:
             self._db = _open(path)
         except sqlite3.DatabaseError as exc:
+            # Only a file that is not a cache is set aside; a full disk or a locked folder is the user's to fix.
+            if not _corrupt(exc) or not path.is_file():
+                raise
             self._db = self._start_over(exc)
 
     def _start_over(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
@@ -95,7 +99,7 @@ def _open(path: Path) -> sqlite3.Connection:
         db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         columns = [row[1] for row in db.execute("PRAGMA table_info(vectors)")]
         if columns != _COLUMNS:
-            raise sqlite3.DatabaseError(f"old layout (columns {', '.join(columns)})")
+            raise sqlite3.DatabaseError(f"{_OLD_LAYOUT} (columns {', '.join(columns)})")
         db.execute("SELECT key, vector FROM vectors LIMIT 1").fetchall()
     except BaseException:
         db.close()
@@ -104,7 +108,8 @@ def _open(path: Path) -> sqlite3.Connection:
 
 
 def _corrupt(exc: sqlite3.DatabaseError) -> bool:
-    return "malformed" in str(exc) or "not a database" in str(exc)
+    """Whether ``exc`` says the file is not a usable cache (rather than, say, that the disk is full)."""
+    return any(sign in str(exc) for sign in ("malformed", "not a database", _OLD_LAYOUT))
 
 
 def set_aside(path: Path, exc: Exception) -> str:

@@ -270,3 +270,16 @@ def test_concurrent_builds_both_finish_and_leave_one_verified_live_build(capsys,
     assert not list((site / "index" / "builds").glob(".tmp-*"))
     code, out, _ = run(capsys, "index", "verify", "--index", str(site / "index"))
     assert code == 0 and out.startswith("OK: index ")
+
+
+def test_a_folder_named_current_is_refused_by_ask_and_build_and_left_alone(capsys, site):
+    pointer = site / "index" / "CURRENT"
+    pointer.unlink()
+    pointer.mkdir()
+    (pointer / "notes.txt").write_text("someone's file", encoding="utf-8")
+    before = listing(site)
+    code, _, err = ask(capsys, site)
+    assert_one_line_error(code, err, str(pointer), "is a folder", "remove it, then run `medquote build`")
+    code, _, err = build(capsys, site)
+    assert_one_line_error(code, err, str(pointer), "is a folder", "remove it, then run `medquote build`")
+    assert listing(site) == before

@@ -11,13 +11,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from medquote import __version__
-from medquote.errors import ManifestError
+from medquote.errors import IndexMismatchError, ManifestError
 from medquote.files import locked
 from medquote.index.cache import EmbeddingCache, embed_with_cache
 from medquote.index.chunk import ChunkParams, chunk_text
 from medquote.index.embed import Embedder, split_name
 from medquote.index.integrity import live_problem, sha256_text
-from medquote.index.manifest import FORMAT_VERSION, read_manifest
+from medquote.index.manifest import FORMAT_VERSION, POINTER, POINTER_FOLDER_HINT, read_manifest
 from medquote.index.publish import publish
 from medquote.index.terms import TOKENIZER_VERSION
 from medquote.ingest.document import Document
@@ -131,6 +131,8 @@ def build_index(
         previous = read_manifest(index_dir)
         # A damaged live build (changed files, bad CURRENT, another format) is rebuilt even if nothing changed.
         damaged = live_problem(index_dir)
+        if (index_dir / POINTER).is_dir():  # not a file a build may replace: someone else's folder
+            raise IndexMismatchError(f"{index_dir / POINTER}: is a folder, not a build pointer; {POINTER_FOLDER_HINT}")
         if not force and not damaged and previous and previous.get("fingerprint") == print_:
             counts = previous["counts"]
             return BuildReport(

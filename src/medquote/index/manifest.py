@@ -38,6 +38,7 @@ MANIFEST = "manifest.json"
 FILES = (MANIFEST, "passages.jsonl", "sources.jsonl", "dense.faiss", "bm25", "features.npz")
 REBUILD_HINT = "run `medquote build` to rebuild it"
 REPAIR_HINT = "run `medquote build` to repair it"
+POINTER_FOLDER_HINT = "remove it, then run `medquote build`"
 # What CURRENT may name: one folder directly inside builds/ (no separators, no "..", not hidden).
 _BUILD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -52,6 +53,8 @@ def current_build(index_dir: Path) -> Path | None:
     pointer = index_dir / POINTER
     if not pointer.exists():
         return None
+    if pointer.is_dir():
+        raise IndexMismatchError(f"{pointer}: is a folder, not the file naming the live build; {POINTER_FOLDER_HINT}")
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:

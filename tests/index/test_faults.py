@@ -187,6 +187,19 @@ def test_current_naming_a_folder_outside_builds_is_not_followed(capsys, site):
     assert listing(elsewhere) == outside
 
 
+def test_current_naming_a_symlink_out_of_builds_is_not_followed(capsys, site):
+    elsewhere = site / "elsewhere"
+    live = current_build(site / "index")
+    shutil.copytree(live, elsewhere)
+    outside = listing(elsewhere)
+    (live.parent / "escape").symlink_to(elsewhere, target_is_directory=True)
+    (site / "index" / "CURRENT").write_text("escape\n", encoding="utf-8")
+    code, _, err = ask(capsys, site)
+    assert_one_line_error(code, err, "'escape', which is not a build inside", REPAIR)
+    assert_repaired_and_answering(capsys, site, "not a build inside")
+    assert listing(elsewhere) == outside  # pruning old builds never follows the link
+
+
 def test_an_unreadable_current_is_one_line_and_repaired(capsys, site):
     pointer = site / "index" / "CURRENT"
     pointer.write_bytes(b"\xff\xfe\x00garbage")

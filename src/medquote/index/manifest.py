@@ -62,11 +62,13 @@ def current_build(index_dir: Path) -> Path | None:
         raise IndexMismatchError(f"{pointer}: cannot be read ({reason}); {REPAIR_HINT}") from exc
     if not name:
         return None
-    if not _BUILD_NAME.fullmatch(name) or ".." in name:
+    build = index_dir / BUILDS / name
+    # A plain name, and not a symlink out of builds/ either.
+    if not _BUILD_NAME.fullmatch(name) or ".." in name or build.resolve().parent != build.parent.resolve():
         raise IndexMismatchError(
             f"{pointer}: names {name[:80]!r}, which is not a build inside {index_dir / BUILDS}; {REPAIR_HINT}"
         )
-    return index_dir / BUILDS / name
+    return build
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:

@@ -77,7 +77,7 @@ class Index:
         if source.text[passage.start : passage.end] != passage.text:
             raise IndexMismatchError(
                 f"{self.directory}: passage {passage.id} is not the text of source {source.id} it claims to "
-                f"quote (passages.jsonl was edited after the build); {REPAIR_HINT}"
+                f"quote (passages.jsonl or sources.jsonl was edited after the build); {REPAIR_HINT}"
             )
         if self._verified.get(source.id) is source:
             return

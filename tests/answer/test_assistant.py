@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -14,6 +15,7 @@ from medquote.answer.abstain import Abstention
 from medquote.answer.assistant import Assistant
 from medquote.errors import IndexMismatchError, InputError
 from medquote.index.build import build_index
+from medquote.index.manifest import current_build
 from medquote.index.store import load_index
 from medquote.ingest.manifest import vet_source
 from medquote.records import Status, TriageLevel
@@ -124,6 +126,22 @@ def test_answers_come_from_a_rebuilt_index_without_a_restart(assistant, seed_cor
     assert assistant.index_version != old
     answer = assistant.answer("zebrafish research")
     assert any("Zebrafish" in q.text for q in answer.quotes)
+
+
+def test_a_tampered_new_build_is_not_switched_to(assistant, seed_corpus, fake_embedder, caplog):
+    old = assistant.index_version
+    path = seed_corpus / "000_bd4c192c6f266751.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nZebrafish research is unrelated to Klonopin.\n")
+    vet_source(seed_corpus, "klonopin-withdrawal")
+    build_index(seed_corpus, assistant.index_dir, fake_embedder)
+    passages = current_build(assistant.index_dir) / "passages.jsonl"
+    passages.write_text(passages.read_text(encoding="utf-8").replace("35 hours", "95 hours"), encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="medquote.answer"):
+        assert assistant.reload_if_changed(wait=True)
+    assert assistant.index_version == old
+    assert "passages.jsonl: damaged or changed since it was built" in caplog.text and "Traceback" not in caplog.text
+    answer = assistant.answer("klonopin half-life hours")
+    assert any("35 hours" in q.text for q in answer.quotes)
 
 
 def test_concurrent_questions(assistant):

@@ -18,7 +18,7 @@ import numpy as np
 from medquote.answer.abstain import Abstention, calibrated_for
 from medquote.answer.followup import is_follow_up, with_subject
 from medquote.answer.highlight import bm25_idf, highlight_span
-from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError
+from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError, MedquoteError
 from medquote.index.engine import EMBEDDED, EngineSpec, live_build
 from medquote.index.manifest import built_backend, cache_dir
 from medquote.index.store import Index, load_index
@@ -243,6 +243,9 @@ class Assistant:
     def _load(self, build: Path) -> None:
         try:
             index = load_index(build, model_name=self.embedder.name, engine=self.engine)
+        except MedquoteError as exc:  # damaged, tampered or built differently: said in one line, not a traceback
+            log.error("could not load the new index: %s; still answering from %s", exc, self.index_version)
+            return
         except Exception:
             log.exception("could not load the new index at %s; still answering from %s", build, self.index_version)
             return

@@ -80,7 +80,7 @@ def build(capsys, site: Path, *options: str) -> tuple[int, str, str]:
 def assert_repaired_and_answering(capsys, site: Path, reason: str) -> None:
     code, out, err = build(capsys, site)
     assert code == 0 and "Traceback" not in err, err
-    assert out.startswith("Repaired the live build (") and reason in out.splitlines()[0], out
+    assert out.startswith("Repaired the live build, which failed its check: ") and reason in out.splitlines()[0], out
     assert "0 embedded" in out  # from the embedding cache
     assert run(capsys, "index", "verify", "--index", str(site / "index"))[0] == 0
     code, out, err = ask(capsys, site)

@@ -74,7 +74,7 @@ class BuildReport:
         if self.up_to_date:
             counts = f"{self.sources} sources, {self.passages} passages"
             return f"Index {self.version} is up to date ({counts}): {self.index_dir}"
-        repaired = f"Repaired the live build ({self.repaired}). " if self.repaired else ""
+        repaired = f"Repaired the live build, which failed its check: {self.repaired}. " if self.repaired else ""
         return (
             f"{repaired}Built index {self.version}: {self.sources} sources, {self.passages} passages "
             f"({self.embedded} embedded, {self.cached} from cache), {self.skipped} empty items skipped, "

@@ -54,7 +54,7 @@ def hash_problem(build: Path, recorded: dict[str, str], actual: dict[str, str]) 
         if name not in actual:
             return f"{build / name}: missing"
         if actual[name] != digest:
-            return f"{build / name}: damaged or changed since it was built (its sha256 is not the manifest's)"
+            return f"{build / name}: damaged or changed since it was built, its sha256 is not the manifest's"
     extra = sorted(set(actual) - set(recorded))
     return f"{build / extra[0]}: not part of the build" if extra else None
 

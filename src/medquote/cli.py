@@ -40,7 +40,7 @@ examples (run from the project folder, or pass --corpus / --index):
   medquote serve --engine milvus --uri http://127.0.0.1:19530    search with a Milvus server
   medquote sources list                  what the corpus holds, and each source's provenance
   medquote sources check                 changed, missing, unlisted files; missing provenance
-  medquote index verify                  re-check every hash of the live build
+  medquote index verify                  re-check every hash of the live build (--corpus DIR: and its sources)
   medquote sources add leaflet.pdf --title "Asthma" --publisher "NHS" --url https://... --published-on 2024-05-01
   medquote sources vet asthma --reviewed-by "Dr A. Smith, GP" --reviewed-on 2026-11-30
   medquote eval DATASET_DIR --retriever all
@@ -144,7 +144,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from medquote.index.integrity import verify_index
 
-    print(verify_index(_existing_index(args.index)).summary())
+    if args.corpus is None:
+        print(verify_index(_existing_index(args.index)).summary())
+        return 0
+    from medquote.index.audit import audit_index
+
+    verified = audit_index(_existing_index(args.index), _existing_corpus(args.corpus))
+    print(f"{verified.summary()}; every source text re-read from its vetted file in {args.corpus}")
     return 0
 
 
@@ -237,6 +243,9 @@ def parser() -> argparse.ArgumentParser:
     index_commands = index.add_subparsers(dest="index_command", required=True)
     verify = index_commands.add_parser("verify", help="re-check the live build's hashes (one line: OK or the problem)")
     verify.add_argument("--index", type=Path, default=INDEX_DIR)
+    verify.add_argument(
+        "--corpus", type=Path, help="also re-read every vetted source of this corpus and compare (slower)"
+    )
     verify.set_defaults(handler=cmd_index)
 
     ask = commands.add_parser("ask", help="answer a question with quotes")

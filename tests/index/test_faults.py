@@ -137,6 +137,29 @@ def test_a_tamper_that_also_rewrites_the_file_hashes_is_never_quoted(capsys, sit
     assert_repaired_and_answering(capsys, site, "not the text that was built")
 
 
+def test_a_fully_forged_manifest_is_caught_by_verify_against_the_corpus(capsys, site):
+    """Files, file hashes and source-text hashes all rewritten consistently: only the vetted files can tell,
+    and `index verify --corpus` re-reads them."""
+    from medquote.index.integrity import file_hashes, sha256_text
+
+    code, out, _ = run(capsys, "index", "verify", "--index", str(site / "index"), "--corpus", str(site / "corpus"))
+    assert code == 0 and "every source text re-read from its vetted file" in out
+    live = current_build(site / "index")
+    tamper_same_length(live)
+    manifest_path = live / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"] = file_hashes(live)
+    for line in (live / "sources.jsonl").read_text(encoding="utf-8").splitlines():
+        source = json.loads(line)
+        manifest["source_texts"][source["id"]] = sha256_text(source["text"])
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert run(capsys, "index", "verify", "--index", str(site / "index"))[0] == 0  # its own hashes agree
+    before = listing(site)
+    code, _, err = run(capsys, "index", "verify", "--index", str(site / "index"), "--corpus", str(site / "corpus"))
+    assert_one_line_error(code, err, "the stored text of klonopin-", "is not what its vetted file", "medquote build")
+    assert listing(site) == before
+
+
 def test_a_source_re_vetted_after_the_build_is_not_quoted_from_the_old_build(capsys, site):
     """The chain's first link: the build was made from a file sources.toml no longer lists as vetted."""
     manifest = site / "corpus" / "sources.toml"

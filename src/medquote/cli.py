@@ -34,13 +34,13 @@ log = logging.getLogger("medquote")
 EXAMPLES = """\
 examples (run from the project folder, or pass --corpus / --index):
   medquote build                         index the vetted sources of ./corpus into ./index
+  medquote index verify                  re-check every hash of the live build (--corpus DIR: and its sources)
   medquote ask "How long does clonazepam stay in the body?"
   medquote ask "What is Klonopin used for?" --json --index ~/medquote/index
   medquote serve                         the browser chat on http://127.0.0.1:7860
   medquote serve --engine milvus --uri http://127.0.0.1:19530    search with a Milvus server
   medquote sources list                  what the corpus holds, and each source's provenance
   medquote sources check                 changed, missing, unlisted files; missing provenance
-  medquote index verify                  re-check every hash of the live build (--corpus DIR: and its sources)
   medquote sources add leaflet.pdf --title "Asthma" --publisher "NHS" --url https://... --published-on 2024-05-01
   medquote sources vet asthma --reviewed-by "Dr A. Smith, GP" --reviewed-on 2026-11-30
   medquote eval DATASET_DIR --retriever all

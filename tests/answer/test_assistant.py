@@ -128,7 +128,9 @@ def test_answers_come_from_a_rebuilt_index_without_a_restart(assistant, seed_cor
     assert any("Zebrafish" in q.text for q in answer.quotes)
 
 
-def test_a_tampered_new_build_is_not_switched_to(assistant, seed_corpus, fake_embedder, caplog):
+def test_a_tampered_new_build_is_not_switched_to(assistant, seed_corpus, fake_embedder, caplog, monkeypatch):
+    # import-linter, run in-process by tests/test_layers.py, configures logging with existing loggers disabled.
+    monkeypatch.setattr(logging.getLogger("medquote.answer.assistant"), "disabled", False)
     old = assistant.index_version
     path = seed_corpus / "000_bd4c192c6f266751.txt"
     path.write_text(path.read_text(encoding="utf-8") + "\nZebrafish research is unrelated to Klonopin.\n")

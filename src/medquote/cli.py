@@ -44,6 +44,7 @@ log = logging.getLogger("medquote")
 EXAMPLES = """\
 examples (run from the project folder, or pass --corpus / --index):
   medquote build                         index the vetted sources of ./corpus into ./index
+  medquote index verify                  re-check every hash of the live build (--corpus DIR: and its sources)
   medquote ask "How long does clonazepam stay in the body?"
   medquote ask "What is Klonopin used for?" --json --index ~/medquote/index
   medquote serve                         the browser chat on http://127.0.0.1:7860
@@ -127,6 +128,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         client(engine.uri)  # an unreachable server is said before the build, not after it
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
     report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True)
+    for warning in report.warnings:
+        print(f"medquote: warning: {warning}", file=sys.stderr)
     print(report.summary())
     if engine.name == "milvus":
         from medquote.index.milvus_push import push_build
@@ -176,6 +179,19 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if not any(p.blocking for p in problems):
             print("All sources match their vetted hashes; no unlisted files.")
         return 1 if any(p.blocking for p in problems) else 0
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from medquote.index.integrity import verify_index
+
+    if args.corpus is None:
+        print(verify_index(_existing_index(args.index)).summary())
+        return 0
+    from medquote.index.audit import audit_index
+
+    verified = audit_index(_existing_index(args.index), _existing_corpus(args.corpus))
+    print(f"{verified.summary()}; every source text re-read from its vetted file in {args.corpus}")
     return 0
 
 
@@ -279,6 +295,15 @@ def parser() -> argparse.ArgumentParser:
         "check", help="report changed, missing, unlisted, unreadable or out-of-corpus files, and missing provenance"
     )
     src.set_defaults(handler=cmd_sources)
+
+    index = commands.add_parser("index", help="check the built index")
+    index_commands = index.add_subparsers(dest="index_command", required=True)
+    verify = index_commands.add_parser("verify", help="re-check the live build's hashes (one line: OK or the problem)")
+    verify.add_argument("--index", type=Path, default=INDEX_DIR)
+    verify.add_argument(
+        "--corpus", type=Path, help="also re-read every vetted source of this corpus and compare (slower)"
+    )
+    verify.set_defaults(handler=cmd_index)
 
     ask = commands.add_parser("ask", help="answer a question with quotes")
     ask.add_argument("question")

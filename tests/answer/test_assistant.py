@@ -13,8 +13,9 @@ from conftest import DATA
 
 from medquote.answer.abstain import Abstention
 from medquote.answer.assistant import Assistant
-from medquote.errors import InputError
+from medquote.errors import IndexMismatchError, InputError
 from medquote.index.build import build_index
+from medquote.index.manifest import current_build
 from medquote.index.store import load_index
 from medquote.ingest.register import vet_source
 from medquote.records import Status, TriageLevel
@@ -106,15 +107,13 @@ def test_bad_input(assistant):
     assert html.question.startswith("<img src=x")
 
 
-def test_a_quote_that_no_longer_matches_its_source_is_dropped_and_logged(assistant, caplog):
+def test_a_quote_whose_source_text_changed_after_the_build_is_refused_not_quoted(assistant):
     index = assistant.index
     passage = assistant.answer("klonopin half-life hours").quotes[0].passage
     source = index.sources[passage.source_id]
     index.sources[source.id] = replace(source, text=source.text.replace("35 hours", "3 hours"))
-    with caplog.at_level(logging.ERROR, logger="medquote.answer"):
-        answer = assistant.answer("klonopin half-life hours")
-    assert passage.id not in {q.passage.id for q in answer.quotes}
-    assert "no longer matches" in caplog.text
+    with pytest.raises(IndexMismatchError, match="is not the text of source .*medquote build"):
+        assistant.answer("klonopin half-life hours")
 
 
 def test_answers_come_from_a_rebuilt_index_without_a_restart(assistant, seed_corpus, fake_embedder):
@@ -127,6 +126,24 @@ def test_answers_come_from_a_rebuilt_index_without_a_restart(assistant, seed_cor
     assert assistant.index_version != old
     answer = assistant.answer("zebrafish research")
     assert any("Zebrafish" in q.text for q in answer.quotes)
+
+
+def test_a_tampered_new_build_is_not_switched_to(assistant, seed_corpus, fake_embedder, caplog, monkeypatch):
+    # import-linter, run in-process by tests/test_layers.py, configures logging with existing loggers disabled.
+    monkeypatch.setattr(logging.getLogger("medquote.answer.assistant"), "disabled", False)
+    old = assistant.index_version
+    path = seed_corpus / "000_bd4c192c6f266751.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nZebrafish research is unrelated to Klonopin.\n")
+    vet_source(seed_corpus, "klonopin-withdrawal")
+    build_index(seed_corpus, assistant.index_dir, fake_embedder)
+    passages = current_build(assistant.index_dir) / "passages.jsonl"
+    passages.write_text(passages.read_text(encoding="utf-8").replace("35 hours", "95 hours"), encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="medquote.answer"):
+        assert assistant.reload_if_changed(wait=True)
+    assert assistant.index_version == old
+    assert "passages.jsonl: damaged or changed since it was built" in caplog.text and "Traceback" not in caplog.text
+    answer = assistant.answer("klonopin half-life hours")
+    assert any("35 hours" in q.text for q in answer.quotes)
 
 
 def test_concurrent_questions(assistant):

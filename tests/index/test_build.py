@@ -11,7 +11,7 @@ import textwrap
 import time
 
 import pytest
-from conftest import TESTS
+from conftest import REPO_ROOT, TESTS
 
 from medquote.errors import IndexMismatchError, IndexNotFoundError, ManifestError
 from medquote.index.build import build_index
@@ -170,7 +170,8 @@ def test_sigkill_at_any_moment_leaves_the_previous_index_loadable(seed_corpus, t
     index_dir = tmp_path / "index"
     build_index(seed_corpus, index_dir, fake_embedder)
     before = load_index(index_dir)
-    env = {**os.environ, "PYTHONPATH": str(TESTS)}
+    # This checkout's medquote (not whichever one is installed) and the tests' fakes.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), str(TESTS)])}
     killed_while_running = 0
     for attempt, delay in enumerate((0.3, 0.8, 1.2, 1.6, 2.0, 2.4, 2.8, 3.2)):
         process = subprocess.Popen(

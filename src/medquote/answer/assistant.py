@@ -1,7 +1,8 @@
 """Answering a question: triage first, then retrieval, abstention, verbatim quotes and the disclaimer.
 
 The only text composed here is fixed template text from ``medquote.safety.templates``; everything else
-is a quote, re-checked against its source's stored text before it is shown.
+is a quote, re-checked before it is shown: an exact slice of its source's stored text, whose sha256 is the
+one recorded at build (``Index.check_quote``); a broken chain is an IndexMismatchError, never a quote.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from medquote.answer.abstain import Abstention, calibrated_for
 from medquote.answer.followup import is_follow_up, with_subject
 from medquote.answer.highlight import bm25_idf, highlight_span
-from medquote.errors import EngineUnavailableError, IndexNotFoundError
+from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError, MedquoteError
 from medquote.index.engine import EMBEDDED, EngineSpec, live_build
 from medquote.index.manifest import built_backend, cache_dir
 from medquote.index.store import Index, load_index
@@ -211,10 +212,9 @@ class Assistant:
             if len(quotes) == self.k:
                 break
             passage = index.passages[int(scored.rows[position])]
+            # Never quote a passage whose hash chain back to the vetted file is broken: refuse the answer.
+            index.check_quote(passage)
             source = index.source_of(passage)
-            if source.text[passage.start : passage.end] != passage.text:
-                log.error("dropped passage %s: text no longer matches source %s", passage.id, source.id)
-                continue
             start, end = highlight_span(passage.text, question, terms, state.idf)
             quotes.append(Quote(passage, source, float(scored.fused[position]), start, end))
         return tuple(quotes)
@@ -228,7 +228,7 @@ class Assistant:
             build = live_build(self.index_dir, self.engine)
         except EngineUnavailableError:
             return False  # answering says the sources are unavailable; the next question looks again
-        except IndexNotFoundError as exc:  # the alias names a build this replica's folder does not have yet
+        except (IndexNotFoundError, IndexMismatchError) as exc:  # not a build this folder has (yet), or a bad CURRENT
             log.warning("still answering from %s: %s", self.index_version, exc)
             return False
         if build is None or build == self._state.index.directory:
@@ -245,6 +245,9 @@ class Assistant:
     def _load(self, build: Path) -> None:
         try:
             index = load_index(build, model_name=self.embedder.name, engine=self.engine)
+        except MedquoteError as exc:  # damaged, tampered or built differently: said in one line, not a traceback
+            log.error("could not load the new index: %s; still answering from %s", exc, self.index_version)
+            return
         except Exception:
             log.exception("could not load the new index at %s; still answering from %s", build, self.index_version)
             return

@@ -11,12 +11,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from medquote import __version__
-from medquote.errors import ManifestError
+from medquote.errors import IndexMismatchError, ManifestError
 from medquote.files import locked
 from medquote.index.cache import EmbeddingCache, embed_with_cache
 from medquote.index.chunk import ChunkParams, chunk_text
 from medquote.index.embed import Embedder, split_name
-from medquote.index.manifest import FORMAT_VERSION, read_manifest
+from medquote.index.integrity import live_problem, sha256_text
+from medquote.index.manifest import FORMAT_VERSION, POINTER, POINTER_FOLDER_HINT, read_manifest
 from medquote.index.publish import publish
 from medquote.index.terms import TOKENIZER_VERSION
 from medquote.ingest.document import Document
@@ -64,13 +65,18 @@ class BuildReport:
     skipped: int
     seconds: float
     up_to_date: bool = False
+    # Why the live build failed its check (damaged, changed, bad CURRENT, another format), when it was rebuilt.
+    repaired: str = ""
+    # What the user should hear besides the summary (an unusable embedding cache set aside), one line each.
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         if self.up_to_date:
             counts = f"{self.sources} sources, {self.passages} passages"
             return f"Index {self.version} is up to date ({counts}): {self.index_dir}"
+        repaired = f"Repaired the live build, which failed its check: {self.repaired}. " if self.repaired else ""
         return (
-            f"Built index {self.version}: {self.sources} sources, {self.passages} passages "
+            f"{repaired}Built index {self.version}: {self.sources} sources, {self.passages} passages "
             f"({self.embedded} embedded, {self.cached} from cache), {self.skipped} empty items skipped, "
             f"{self.seconds:.1f} s → {self.index_dir}"
         )
@@ -107,7 +113,8 @@ def build_index(
     """Index the vetted sources of ``corpus_dir`` into ``index_dir`` and make it the live build.
 
     Checks everything before writing anything; a failure or a kill at any point leaves the previous
-    build live and unchanged.
+    build live and unchanged. A live build that fails its hash check (or whose ``CURRENT`` is bad) is
+    rebuilt even when the sources have not changed, from the embedding cache.
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     started = time.perf_counter()
@@ -122,8 +129,11 @@ def build_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     with locked(index_dir / ".lock"):
         previous = read_manifest(index_dir)
-        current = previous and previous.get("format_version") == FORMAT_VERSION
-        if not force and current and previous.get("fingerprint") == print_:
+        # A damaged live build (changed files, bad CURRENT, another format) is rebuilt even if nothing changed.
+        damaged = live_problem(index_dir)
+        if (index_dir / POINTER).is_dir():  # not a file a build may replace: someone else's folder
+            raise IndexMismatchError(f"{index_dir / POINTER}: is a folder, not a build pointer; {POINTER_FOLDER_HINT}")
+        if not force and not damaged and previous and previous.get("fingerprint") == print_:
             counts = previous["counts"]
             return BuildReport(
                 index_dir, previous["version"], counts["sources"], counts["passages"], 0, 0, 0,
@@ -137,6 +147,7 @@ def build_index(
             vectors, embedded = embed_with_cache(embedder, texts, cache, progress=progress)
         finally:
             cache.close()
+        warnings = tuple(cache.warnings)
         version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + print_[:8]
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -153,14 +164,17 @@ def build_index(
             "params": params.as_dict(),
             "topic": corpus.topic,
             "examples": list(corpus.examples),
+            # Where the vetted hashes below came from: answering checks they are still the vetted ones.
+            "corpus": str(corpus_dir.resolve()),
             "sources": {e.id: {"file": e.file, "sha256": e.sha256, "title": e.title} for e in corpus.vetted()},
+            "source_texts": {source_id: sha256_text(source.text) for source_id, source in sources.items()},
             "counts": {"sources": len(sources), "passages": len(passages), "skipped_items": skipped},
             "also_in": {str(k): list(v) for k, v in also_in.items()},
         }
         publish(index_dir, version, manifest, passages, sources, vectors, params, progress=progress)
     return BuildReport(
         index_dir, version, len(sources), len(passages), embedded, len(passages) - embedded, skipped,
-        time.perf_counter() - started,
+        time.perf_counter() - started, repaired=damaged or "", warnings=warnings,
     )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from medquote.files import atomic_write, fsync_tree
+from medquote.index.integrity import file_hashes
 from medquote.index.manifest import BUILDS, MANIFEST, POINTER
 from medquote.index.qtypes import passage_features
 from medquote.index.terms import tokenize
@@ -64,7 +65,9 @@ def publish(
         bm25.index([tokenize(text) or [""] for text in texts], show_progress=progress)
         bm25.save(str(temporary / "bm25"))
         np.savez(temporary / "features.npz", **passage_features(passages))
-        # The manifest goes last: a folder with a manifest is a complete build.
+        # The manifest goes last, with the hashes of everything written before it: a folder with a
+        # manifest is a complete build, and a changed file is one whose hash is not the manifest's.
+        manifest = {**manifest, "files": file_hashes(temporary)}
         atomic_write(temporary / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         fsync_tree(temporary)
         temporary.rename(builds / version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ import numpy as np
 from medquote.errors import IndexMismatchError, IndexNotFoundError
 from medquote.index.embed import split_name
 from medquote.index.engine import EMBEDDED, EngineSpec, SearchEngine, engine_kind
-from medquote.index.manifest import FILES, FORMAT_VERSION, MANIFEST, REBUILD_HINT
+from medquote.index.integrity import check_files, file_hashes, read_build_manifest, sha256_text, vetted_hashes
+from medquote.index.manifest import REPAIR_HINT
 from medquote.index.terms import tokenize
 from medquote.records import Passage, Source
 
@@ -39,6 +41,10 @@ class Index:
     # Per-passage arrays from medquote.index.qtypes.passage_features.
     features: dict[str, np.ndarray] = field(default_factory=dict)
     engine: SearchEngine | None = None
+    # The sha256 the corpus's sources.toml lists today, by entry id (empty without that corpus).
+    vetted: dict[str, str] = field(default_factory=dict)
+    # Sources (by id, the very record) whose stored text has been checked against its hash chain.
+    _verified: dict[str, Source] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -63,6 +69,32 @@ class Index:
     def source_of(self, passage: Passage) -> Source:
         return self.sources[passage.source_id]
 
+    def check_quote(self, passage: Passage) -> None:
+        """Refuse (IndexMismatchError) to quote ``passage`` unless its whole hash chain holds: it is an exact
+        slice of its source's stored text, that text hashes to the sha256 recorded at build, and the build
+        was made from the file ``sources.toml`` lists as vetted today (where the corpus is at hand)."""
+        source = self.sources[passage.source_id]
+        if source.text[passage.start : passage.end] != passage.text:
+            raise IndexMismatchError(
+                f"{self.directory}: passage {passage.id} is not the text of source {source.id} it claims to "
+                f"quote (passages.jsonl or sources.jsonl was edited after the build); {REPAIR_HINT}"
+            )
+        if self._verified.get(source.id) is source:
+            return
+        if self.manifest["source_texts"].get(source.id) != sha256_text(source.text):
+            raise IndexMismatchError(
+                f"{self.directory}: the stored text of source {source.id} is not the text that was built "
+                f"(sources.jsonl was edited after the build); {REPAIR_HINT}"
+            )
+        built = self.manifest["sources"].get(source.entry_id, {}).get("sha256")
+        vetted = self.vetted.get(source.entry_id, built)
+        if vetted != built:
+            raise IndexMismatchError(
+                f"{self.directory}: source {source.entry_id} was built from a file whose sha256 is not the one "
+                f"vetted in {self.manifest.get('corpus')}/sources.toml today; run `medquote build` to rebuild it"
+            )
+        self._verified[source.id] = source
+
     def uses(self, word: str) -> bool:
         """Whether the indexed passages use ``word`` (all of its BM25 terms are in the vocabulary)."""
         terms = tokenize(word)
@@ -85,18 +117,7 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None, engine: 
     build = engines.live_build(index_dir, engine)
     if build is None:
         raise IndexNotFoundError(f"{index_dir}: no index here; run `medquote build` to create it")
-    missing = [name for name in FILES if not (build / name).exists()]
-    if missing:
-        raise IndexMismatchError(f"{build}: index is incomplete (missing {', '.join(missing)}); {REBUILD_HINT}")
-    try:
-        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise IndexMismatchError(f"{build / MANIFEST}: corrupt manifest; {REBUILD_HINT}") from exc
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"{build}: index format {manifest.get('format_version')} but this medquote reads "
-            f"{FORMAT_VERSION}; {REBUILD_HINT}"
-        )
+    manifest = read_build_manifest(build)
     built, queried = split_name(manifest["model"]["name"]), split_name(model_name or "")
     if model_name is not None and built[0] == queried[0] and built[1] != queried[1]:
         raise IndexMismatchError(
@@ -108,19 +129,25 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None, engine: 
             f"{build}: built with model {manifest['model']['name']} but the query model is {model_name}; "
             "pass the --model it was built with, or run `medquote build --model PATH` to rebuild it"
         )
-    try:
-        passages = [Passage(**json.loads(line)) for line in _lines(build / "passages.jsonl")]
-        sources = {}
-        for line in _lines(build / "sources.jsonl"):
-            source = Source(**json.loads(line))
-            sources[source.id] = source
-        dense = faiss.read_index(str(build / "dense.faiss")) if engines.reads_faiss else None
-        bm25 = bm25s.BM25.load(str(build / "bm25"))
-        also_in = {int(k): tuple(v) for k, v in manifest.get("also_in", {}).items()}
-        with np.load(build / "features.npz") as arrays:
-            features = {name: arrays[name] for name in arrays.files}
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
-        raise IndexMismatchError(f"{build}: index files are damaged ({type(exc).__name__}); {REBUILD_HINT}") from exc
+    # Hashing (which releases the GIL) runs beside the parsing; nothing is returned before it agrees.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_hashes, build)
+        try:
+            passages = [Passage(**json.loads(line)) for line in _lines(build / "passages.jsonl")]
+            sources = {}
+            for line in _lines(build / "sources.jsonl"):
+                source = Source(**json.loads(line))
+                sources[source.id] = source
+            dense = faiss.read_index(str(build / "dense.faiss")) if engines.reads_faiss else None
+            bm25 = bm25s.BM25.load(str(build / "bm25"))
+            also_in = {int(k): tuple(v) for k, v in manifest.get("also_in", {}).items()}
+            with np.load(build / "features.npz") as arrays:
+                features = {name: arrays[name] for name in arrays.files}
+        except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+            # A file that cannot be parsed is named by its hash when it was changed after the build.
+            check_files(build, manifest, hashing.result())
+            raise IndexMismatchError(f"{build}: index files are damaged ({type(exc).__name__}); {REPAIR_HINT}") from exc
+        check_files(build, manifest, hashing.result())
     counts = manifest["counts"]
     if (
         len(passages) != counts["passages"]
@@ -129,9 +156,10 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None, engine: 
         or any(p.source_id not in sources for p in passages)
         or any(len(values) != len(passages) for values in features.values())
     ):
-        raise IndexMismatchError(f"{build}: index files disagree with its manifest; {REBUILD_HINT}")
+        raise IndexMismatchError(f"{build}: index files disagree with its manifest; {REPAIR_HINT}")
     searcher = engines.open(engine, build, manifest, dense, bm25)
-    return Index(build, manifest, passages, sources, dense, bm25, also_in, features, searcher)
+    vetted = vetted_hashes(manifest)
+    return Index(build, manifest, passages, sources, dense, bm25, also_in, features, searcher, vetted)
 
 
 def _lines(path: Path) -> list[str]:

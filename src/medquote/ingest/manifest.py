@@ -261,12 +261,3 @@ def unreadable_reason(path: Path, fmt: str | None) -> str:
     if not result.documents:
         return "the reader found no text in it; give a file with text, or remove it from the sources"
     return ""
-
-
-def __getattr__(name: str) -> object:
-    # The write side moved to ``ingest.register``; old imports (``manifest.add_source``) keep working.
-    if name in ("add_source", "vet_source", "remove_source", "set_topic"):
-        from medquote.ingest import register
-
-        return getattr(register, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,9 @@ import gradio as gr
 import pytest
 from conftest import REPO_ROOT
 
+from medquote.errors import IndexMismatchError
 from medquote.records import Source, Status
+from medquote.safety import templates
 from medquote.safety.templates import (
     COPY_CITATION,
     EMPTY_QUESTION_MESSAGE,
@@ -416,6 +418,19 @@ def test_chat_keeps_history_and_shows_input_errors(fake_assistant):
     assert html.escape(EMPTY_QUESTION_MESSAGE) in history2[2]["content"]
     assert "value" not in box  # the textbox is left as typed
     assert replies2 == replies
+
+
+def test_a_tampered_index_is_refused_in_the_chat_and_the_api_with_the_disclaimer(fake_assistant, monkeypatch):
+    def tampered(question, previous=None):
+        raise IndexMismatchError("index/builds/x/passages.jsonl: damaged or changed since it was built")
+
+    monkeypatch.setattr(fake_assistant, "answer", tampered)
+    demo = build_app(fake_assistant)
+    _, done, replies, _ = _ask(demo, "What are the symptoms of asthma?")
+    assert html.escape(templates.INTEGRITY_MESSAGE) in done[1]["content"]
+    assert "mq-quote" not in done[1]["content"] and replies == {}
+    with pytest.raises(gr.Error, match="integrity check"):
+        _fn(demo, "ask")("What are the symptoms of asthma?")
 
 
 def test_question_is_escaped_in_the_chat(fake_assistant):

@@ -56,6 +56,11 @@ SEARCHED_AS_LABEL = "Read as a follow-up and searched as:"
 QUOTES_HEADING = "From the sources, word for word:"
 REPHRASE_HINT = "Tip: use the name of the condition, symptom or medicine, and ask about one thing at a time."
 FAILURE_MESSAGE = "Sorry, the answer could not be produced. Please try again in a moment."
+# The index failed its integrity check (medquote.index.integrity): nothing from it is quoted.
+INTEGRITY_MESSAGE = (
+    "The sources failed their integrity check, so nothing can be quoted from them until the maintainers "
+    "repair the index (medquote build). " + DISCLAIMER
+)
 LOADING_MESSAGE = "Loading the sources\u2026 the chat is ready in a moment."
 SEARCHING_MESSAGE = "Searching the sources\u2026"
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import gradio as gr
 
-from medquote.errors import InputError
+from medquote.errors import IndexMismatchError, InputError
 from medquote.records import Answer, Source
 from medquote.safety import templates
 from medquote.settings import HOST, PORT
@@ -307,6 +307,9 @@ def build_app(
                 except InputError as exc:
                     reply = render_notice(str(exc))
                     box = gr.update(value=job["question"], interactive=True)
+                except IndexMismatchError as exc:  # a tampered or damaged index: never quoted
+                    logger.error("refused to answer from the index: %s", exc)
+                    reply = render_notice(templates.INTEGRITY_MESSAGE)
                 except Exception:
                     logger.exception("answering failed")
                     reply = render_notice(templates.FAILURE_MESSAGE)
@@ -364,6 +367,9 @@ def build_app(
                 return assistant.answer(question).to_dict()
             except InputError as exc:
                 raise gr.Error(str(exc), print_exception=False) from exc
+            except IndexMismatchError as exc:
+                logger.error("refused to answer from the index: %s", exc)
+                raise gr.Error(templates.INTEGRITY_MESSAGE, print_exception=False) from exc
 
         private: dict[str, Any] = {"api_visibility": "private"}
         started = [chat, chatbot, pending, question, *controls]

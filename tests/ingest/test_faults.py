@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fakes import make_pdf
 
 from medquote.cli import main
 from medquote.ingest.manifest import file_sha256, load_corpus
@@ -80,29 +81,6 @@ def medquad_folder(folder: Path, files: int) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(medquad_xml(f"{n:07d}", f"Asthma answer number {n}."), encoding="utf-8")
     return folder
-
-
-def make_pdf(text: str) -> bytes:
-    """A one-page PDF with ``text`` on its text layer."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
-        b"/Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 # --- 1. confinement: every source path resolves inside the corpus folder --------------------------
@@ -190,7 +168,7 @@ BAD_FILES = {
     "latin1.txt": ("Caf\u00e9 au lait.\n".encode("latin-1"), "not valid UTF-8"),
     "blank.md": (b" \n\n\t\n", "only whitespace"),
     "chrome.html": (b"<html><head><script>var x = 1;</script></head><body></body></html>", "no readable text"),
-    "cut.pdf": (make_pdf("Asthma is a chronic disease.")[:300], "truncated or damaged"),
+    "cut.pdf": (make_pdf(["Asthma is a chronic disease."])[:300], "truncated or damaged"),
 }
 
 
@@ -337,9 +315,7 @@ def test_a_killed_add_of_a_folder_does_not_block_adding_it_again(capsys, seed_co
         "sys.exit(main(sys.argv[1:]))\n"
     )
     argv = ["sources", "--corpus", str(seed_corpus), "add", str(folder), "--title", "MedQuAD", "--vetted"]
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1"}
-    killed = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env)
-    assert killed.returncode == -signal.SIGKILL
+    assert run_script(script, argv).returncode == -signal.SIGKILL
     assert not (seed_corpus / "medquad").exists()  # a partial copy never appears under the real name
     code, out, _ = cli(capsys, "sources", "--corpus", seed_corpus, "check")
     assert code == 0 and "All sources match" in out  # the leftover is hidden from check
@@ -348,6 +324,12 @@ def test_a_killed_add_of_a_folder_does_not_block_adding_it_again(capsys, seed_co
     assert code == 0 and "Added medquad" in out, err
     assert file_sha256(seed_corpus / "medquad") == file_sha256(folder)
     assert [p.name for p in seed_corpus.iterdir() if p.name.startswith(".")] == []  # the leftover is gone
+
+
+def run_script(script: str, argv: list[str]) -> subprocess.CompletedProcess:
+    """Run ``script`` (which ends by calling the CLI) in a fresh process on this checkout's sources."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env)
 
 
 def test_an_add_stopped_after_copying_is_finished_by_adding_again(capsys, seed_corpus, tmp_path):
@@ -360,9 +342,7 @@ def test_an_add_stopped_after_copying_is_finished_by_adding_again(capsys, seed_c
         "sys.exit(main(sys.argv[1:]))\n"
     )
     argv = ["sources", "--corpus", str(seed_corpus), "add", str(folder), "--title", "MedQuAD", "--vetted"]
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1"}
-    killed = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env)
-    assert killed.returncode == -signal.SIGKILL
+    assert run_script(script, argv).returncode == -signal.SIGKILL
     assert (seed_corpus / "medquad").is_dir()  # copied whole, not yet listed
     code, out, err = cli(capsys, *argv)
     assert code == 0 and "Added medquad" in out, err

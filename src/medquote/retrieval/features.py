@@ -135,8 +135,14 @@ def title_match(c: Candidates, s: Signals) -> np.ndarray:
     """
     ignored = TEMPLATE_WORDS | set(words(s.index.topic))
     subject = trigrams([word for word in words(c.query.text) if word not in ignored])
-    titles = [s.title_grams(s.index.passages[int(row)].source_id) for row in c.rows]
-    return np.array([jaccard(subject, title) for title in titles], dtype=np.float32)
+    by_source: dict[str, float] = {}  # candidates often share a source: one overlap each
+    values = []
+    for row in c.rows:
+        source_id = s.index.passages[int(row)].source_id
+        if source_id not in by_source:
+            by_source[source_id] = jaccard(subject, s.title_grams(source_id))
+        values.append(by_source[source_id])
+    return np.array(values, dtype=np.float32)
 
 
 Feature = Callable[[Candidates, Signals], np.ndarray]

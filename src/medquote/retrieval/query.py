@@ -53,7 +53,8 @@ def synonyms_in(text: str, known: Callable[[str], bool] | None = None) -> list[s
     lowered = text.lower().replace("’", "'")
     found: list[str] = []
     for group in _group_patterns():
-        used = [term for term, pattern in group if pattern.search(lowered)]
+        # The substring test first: most groups share no text with the question (this runs per question).
+        used = [term for term, pattern in group if term in lowered and pattern.search(lowered)]
         if not used or (known is not None and any(known(term) for term in used)):
             continue
         others = [term for term, _ in group if term not in used and term not in lowered]

@@ -72,9 +72,13 @@ class Featurizer:
     def full(self, vectors: np.ndarray, texts: list[str]) -> Any:
         """Embedding, cues and hashed n-grams, as one sparse matrix."""
         from scipy.sparse import csr_matrix, hstack
+        from sklearn import config_context
 
         chars, words = self.vectorizers
-        return hstack([csr_matrix(self.dense(vectors, texts)), chars.transform(texts), words.transform(texts)]).tocsr()
+        # The vectorizers are fixed and stateless: scikit-learn's per-call checks only cost time per message.
+        with config_context(skip_parameter_validation=True, assume_finite=True):
+            hashed = [chars.transform(texts), words.transform(texts)]
+        return hstack([csr_matrix(self.dense(vectors, texts)), *hashed]).tocsr()
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

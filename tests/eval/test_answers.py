@@ -43,7 +43,7 @@ def test_a_quote_answers_when_it_covers_half_of_a_judged_span(index):
 
 
 def test_every_set_of_ours_loads_and_its_spans_are_in_the_default_corpus(index):
-    for folder in (DATA / "dev" / "consumer_dev", DATA / "frozen" / "consumer_qa"):
+    for folder in (DATA / "dev" / "consumer_dev", DATA / "frozen" / "consumer_qa", DATA / "frozen" / "consumer_qa_2"):
         dataset = load_consumer_set(folder)
         assert {q.type for q in dataset.questions} == {"answerable", "unanswerable", "off_topic"}
         for judged in dataset.judgements.values():
@@ -63,3 +63,17 @@ def test_evaluation_asks_follow_ups_after_their_question_and_summarises(tmp_path
     assert fake_assistant.previous == [None, "What are the symptoms of asthma?", None]
     assert result.summary["answerable"] == 2 and result.summary["answered_off_topic"] == 0
     assert result.summary["first_answers"] == 0.0  # nothing judged: no quote counts as answering
+
+
+def test_a_follow_up_may_name_its_previous_question_by_text(tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    first = {"_id": "a", "text": "is klonopin a benzo", "type": "answerable"}
+    rows = [first, {"_id": "b", "text": "so is it like valium?", "type": "answerable", "previous": first["text"]}]
+    (folder / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    (folder / "judgements.jsonl").write_text("", encoding="utf-8")
+    assert [q.follow_up_of for q in load_consumer_set(folder).questions] == [None, "a"]
+    rows[1]["previous"] = "a question nobody asked"
+    (folder / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with pytest.raises(DatasetError, match="follow-ups b name a previous question"):
+        load_consumer_set(folder)

@@ -61,8 +61,16 @@ def load_consumer_set(folder: Path | str) -> ConsumerSet:
         raise DatasetError(
             f"{folder}: cannot read questions.jsonl and judgements.jsonl ({exc}); check the folder"
         ) from exc
+    # A follow-up names the question before it by id (``follow_up_of``) or by its text (``previous``).
+    ids_by_text = {str(q["text"]): str(q["_id"]) for q in raw_questions}
+    unknown = [str(q["_id"]) for q in raw_questions if q.get("previous") and str(q["previous"]) not in ids_by_text]
+    if unknown:
+        raise DatasetError(f"{folder}: follow-ups {', '.join(unknown)} name a previous question the set does not hold")
     questions = tuple(
-        ConsumerQuestion(str(q["_id"]), str(q["text"]), str(q["type"]), q.get("follow_up_of")) for q in raw_questions
+        ConsumerQuestion(
+            str(q["_id"]), str(q["text"]), str(q["type"]), q.get("follow_up_of") or ids_by_text.get(q.get("previous"))
+        )
+        for q in raw_questions
     )
     bad = [q.id for q in questions if q.type not in TYPES]
     if bad:

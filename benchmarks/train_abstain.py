@@ -5,9 +5,9 @@
 Two regimes (medquote.answer.abstain.AnswerabilityModel), each a logistic regression over
 medquote.answer.abstain.FEATURES:
 
-- ``topic`` (a corpus all about one subject): the default corpus with the dev consumer set
-  (tests/data/dev/consumer_dev: answerable vs on-topic unanswerable and off-topic; follow-ups searched
-  with the question they follow) and the seed sets (tests/data/seed_eval vs seed_unanswerable.txt);
+- ``topic`` (a corpus all about one subject): the default corpus with the dev and training consumer sets
+  (tests/data/dev/consumer_dev, tests/data/train/consumer_train: answerable vs on-topic unanswerable and
+  off-topic; follow-ups searched with the question they follow) and the seed sets (tests/data/seed_eval vs seed_unanswerable.txt);
 - ``open`` (many subjects): MedQuAD with every answer indexed; dev questions (outside the benchmark's
   2,000-question test sample) as answerable, and the same questions with every answer of their MedQuAD
   file (their subject) taken out of the candidates as unanswerable — only with ``--open-regression``:
@@ -57,14 +57,22 @@ TEST_SAMPLE, TEST_SEED = 2000, 7  # benchmarks/eval.py's MedQuAD test sample, le
 OPEN_MIN_COSINE = 0.55
 
 
+# Labelled consumer sets on the default corpus the regression learns from (never a frozen one).
+TOPIC_SETS = ("tests/data/dev/consumer_dev", "tests/data/train/consumer_train")
+
+
 def topic_questions() -> list[tuple[str, bool]]:
     """(question as searched, answerable) for every labelled question on the default corpus."""
-    dev = load_consumer_set(ROOT / "tests/data/dev/consumer_dev")
-    texts = {q.id: q.text for q in dev.questions}
-    rows = [
-        (with_subject(q.text, texts[q.follow_up_of]) if q.follow_up_of else q.text, q.type == "answerable")
-        for q in dev.questions
-    ]
+    rows = []
+    for folder in TOPIC_SETS:
+        if not (ROOT / folder).is_dir():
+            continue
+        labelled = load_consumer_set(ROOT / folder)
+        texts = {q.id: q.text for q in labelled.questions}
+        rows += [
+            (with_subject(q.text, texts[q.follow_up_of]) if q.follow_up_of else q.text, q.type == "answerable")
+            for q in labelled.questions
+        ]
     rows += [(text, True) for _, text in load_beir(ROOT / "tests/data/seed_eval").queries]
     rows += [(text, False) for text in read_questions(ROOT / "tests/data/seed_unanswerable.txt")]
     return rows

@@ -57,6 +57,8 @@ def ordinary_questions(medquad: Path, sample: int) -> list[dict]:
     from medquote.ingest.registry import read_documents
 
     texts = [row["text"] for row in read(ROOT / "tests/data/dev/consumer_dev/questions.jsonl")]
+    if (ROOT / "tests/data/train/consumer_train/questions.jsonl").is_file():
+        texts += [row["text"] for row in read(ROOT / "tests/data/train/consumer_train/questions.jsonl")]
     texts += [row["text"] for row in read(ROOT / "tests/data/seed_eval/queries.jsonl")]
     texts += [line.strip() for line in (ROOT / "tests/data/seed_unanswerable.txt").read_text().splitlines()
               if line.strip() and not line.startswith("#")]  # fmt: skip
@@ -150,7 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, default=ROOT / "tests/data/triage_train/triage_train.jsonl")
     parser.add_argument("--dev", type=Path, default=ROOT / "tests/data/dev/triage_dev.jsonl")
-    parser.add_argument("--extra", type=Path, default=ROOT / "tests/data/triage_train/triage_train_extra.jsonl")
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        nargs="*",
+        default=sorted((ROOT / "tests/data/triage_train").glob("triage_train_*.jsonl")),
+        help="further training files (default: every triage_train_*.jsonl beside the training set)",
+    )
     parser.add_argument("--medquad", type=Path, default=ROOT.parent / "shared/data/medquad")
     parser.add_argument("--medquad-questions", type=int, default=1000)
     parser.add_argument("--limit", type=int, help="use every Nth message only (a quick smoke run)")
@@ -167,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     import sklearn
 
     embedder = MemoEmbedder(SentenceTransformerEmbedder())
-    train, dev = read(args.train) + (read(args.extra) if args.extra.is_file() else []), read(args.dev)
+    train, dev = read(args.train) + [row for path in args.extra for row in read(path)], read(args.dev)
     train += ordinary_questions(args.medquad, args.medquad_questions)
     if args.limit:
         train, dev = train[:: args.limit], dev[:: args.limit]
@@ -181,8 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     featurizer = Featurizer(CUE_SCALE)
     print(f"embedding {len(train)} training and {len(dev)} dev messages …", flush=True)
     embedder.encode([row["text"] for row in train + dev])
-    sources = [args.train, args.extra, args.dev]
-    ordinary_from = "tests/data/dev/consumer_dev, tests/data/seed_eval, tests/data/seed_unanswerable.txt"
+    sources = [args.train, *args.extra, args.dev]
+    ordinary_from = (
+        "tests/data/dev/consumer_dev, tests/data/train/consumer_train, tests/data/seed_eval, "
+        "tests/data/seed_unanswerable.txt"
+    )
     if args.medquad_questions and args.medquad.is_dir():
         ordinary_from += f", {args.medquad_questions} MedQuAD questions (seed 7)"
     meta = {

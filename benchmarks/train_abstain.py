@@ -7,7 +7,8 @@ medquote.answer.abstain.FEATURES:
 
 - ``topic`` (a corpus all about one subject): the default corpus with the dev and training consumer sets
   (tests/data/dev/consumer_dev, tests/data/train/consumer_train: answerable vs on-topic unanswerable and
-  off-topic; follow-ups searched with the question they follow) and the seed sets (tests/data/seed_eval vs seed_unanswerable.txt);
+  off-topic; follow-ups searched with the question they follow) and the seed sets (tests/data/seed_eval
+  vs seed_unanswerable.txt);
 - ``open`` (many subjects): MedQuAD with every answer indexed; dev questions (outside the benchmark's
   2,000-question test sample) as answerable, and the same questions with every answer of their MedQuAD
   file (their subject) taken out of the candidates as unanswerable — only with ``--open-regression``:

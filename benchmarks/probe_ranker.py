@@ -44,15 +44,14 @@ def covers(passage: Passage, spans: list[JudgedSpan]) -> bool:
 def candidate_rows(assistant: Assistant, folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Feature rows, labels and question ids of every answerable question's top candidates."""
     dataset = load_consumer_set(folder)
-    by_id = {q.id: q for q in dataset.questions}
     index, retriever = assistant.index, assistant.retriever
     rows, labels, groups = [], [], []
     for question in dataset.questions:
         if question.type != "answerable":
             continue
         text = question.text
-        if question.follow_up_of and is_follow_up(text, assistant.names):
-            text = with_subject(text, clean_question(by_id[question.follow_up_of].text)[0])
+        if question.previous and is_follow_up(text, assistant.names):
+            text = with_subject(text, clean_question(question.previous)[0])
         scored = retriever.score(text)
         spans = locate(index, dataset.judgements.get(question.id, ()))
         order = scored.order()[:DEPTH]

@@ -69,9 +69,8 @@ def topic_questions() -> list[tuple[str, bool]]:
         if not (ROOT / folder).is_dir():
             continue
         labelled = load_consumer_set(ROOT / folder)
-        texts = {q.id: q.text for q in labelled.questions}
         rows += [
-            (with_subject(q.text, texts[q.follow_up_of]) if q.follow_up_of else q.text, q.type == "answerable")
+            (with_subject(q.text, q.previous) if q.previous else q.text, q.type == "answerable")
             for q in labelled.questions
         ]
     rows += [(text, True) for _, text in load_beir(ROOT / "tests/data/seed_eval").queries]

@@ -43,7 +43,8 @@ def test_a_quote_answers_when_it_covers_half_of_a_judged_span(index):
 
 
 def test_every_set_of_ours_loads_and_its_spans_are_in_the_default_corpus(index):
-    for folder in (DATA / "dev" / "consumer_dev", DATA / "frozen" / "consumer_qa", DATA / "frozen" / "consumer_qa_2"):
+    sets = ("dev/consumer_dev", "train/consumer_train", "frozen/consumer_qa", "frozen/consumer_qa_2")
+    for folder in (DATA / name for name in sets):
         dataset = load_consumer_set(folder)
         assert {q.type for q in dataset.questions} == {"answerable", "unanswerable", "off_topic"}
         for judged in dataset.judgements.values():
@@ -65,15 +66,16 @@ def test_evaluation_asks_follow_ups_after_their_question_and_summarises(tmp_path
     assert result.summary["first_answers"] == 0.0  # nothing judged: no quote counts as answering
 
 
-def test_a_follow_up_may_name_its_previous_question_by_text(tmp_path):
+def test_a_follow_up_gives_its_previous_question_by_id_or_by_text(tmp_path):
     folder = tmp_path / "set"
     folder.mkdir()
     first = {"_id": "a", "text": "is klonopin a benzo", "type": "answerable"}
     rows = [first, {"_id": "b", "text": "so is it like valium?", "type": "answerable", "previous": first["text"]}]
     (folder / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     (folder / "judgements.jsonl").write_text("", encoding="utf-8")
-    assert [q.follow_up_of for q in load_consumer_set(folder).questions] == [None, "a"]
-    rows[1]["previous"] = "a question nobody asked"
+    assert [q.previous for q in load_consumer_set(folder).questions] == [None, "is klonopin a benzo"]
+    del rows[1]["previous"]
+    rows[1]["follow_up_of"] = "z"
     (folder / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    with pytest.raises(DatasetError, match="follow-ups b name a previous question"):
+    with pytest.raises(DatasetError, match="follow-ups b name a question the set does not hold"):
         load_consumer_set(folder)

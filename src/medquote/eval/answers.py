@@ -1,8 +1,8 @@
 """Answer quality on consumer questions: does the first quote answer, is "not found" said when it should be?
 
 A consumer set is a folder with ``questions.jsonl`` (``_id``, ``text``, ``type``: answerable /
-unanswerable / off_topic, optional ``follow_up_of``) and ``judgements.jsonl`` (``query_id``, ``article``:
-the source file, ``span``: a verbatim stretch of it, ``grade``: 2 answers, 1 partly). Spans are found in
+unanswerable / off_topic, optional ``follow_up_of`` or ``previous``) and ``judgements.jsonl``
+(``query_id``, ``article``: the source file, ``span``: a verbatim stretch of it, ``grade``: 2 answers, 1 partly). Spans are found in
 the sources' stored text, so the judgements hold whatever the passages are cut into; a quote answers
 when it covers at least half of a judged span (or a judged span covers half of it).
 """
@@ -28,7 +28,7 @@ class ConsumerQuestion:
     id: str
     text: str
     type: str
-    follow_up_of: str | None = None
+    previous: str | None = None  # a follow-up: the question asked just before it in the same chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +61,14 @@ def load_consumer_set(folder: Path | str) -> ConsumerSet:
         raise DatasetError(
             f"{folder}: cannot read questions.jsonl and judgements.jsonl ({exc}); check the folder"
         ) from exc
-    # A follow-up names the question before it by id (``follow_up_of``) or by its text (``previous``).
-    ids_by_text = {str(q["text"]): str(q["_id"]) for q in raw_questions}
-    unknown = [str(q["_id"]) for q in raw_questions if q.get("previous") and str(q["previous"]) not in ids_by_text]
+    # A follow-up names the question before it by id (``follow_up_of``) or gives its text (``previous``).
+    texts_by_id = {str(q["_id"]): str(q["text"]) for q in raw_questions}
+    unknown = [str(q["_id"]) for q in raw_questions if q.get("follow_up_of") and q["follow_up_of"] not in texts_by_id]
     if unknown:
-        raise DatasetError(f"{folder}: follow-ups {', '.join(unknown)} name a previous question the set does not hold")
+        raise DatasetError(f"{folder}: follow-ups {', '.join(unknown)} name a question the set does not hold")
     questions = tuple(
         ConsumerQuestion(
-            str(q["_id"]), str(q["text"]), str(q["type"]), q.get("follow_up_of") or ids_by_text.get(q.get("previous"))
+            str(q["_id"]), str(q["text"]), str(q["type"]), q.get("previous") or texts_by_id.get(q.get("follow_up_of"))
         )
         for q in raw_questions
     )
@@ -148,11 +148,9 @@ class AnswerEvaluation:
 def evaluate_answers(assistant: Assistant, dataset: ConsumerSet) -> AnswerEvaluation:
     """Ask every question (a follow-up after the question it follows, in the same chat) and judge the quotes."""
     index = assistant.index
-    texts = {q.id: q.text for q in dataset.questions}
     rows = []
     for q in dataset.questions:
-        previous = texts.get(q.follow_up_of) if q.follow_up_of else None
-        answer = assistant.answer(q.text, previous=previous)
+        answer = assistant.answer(q.text, previous=q.previous)
         spans = locate(index, dataset.judgements.get(q.id, ()))
         rows.append(Judged(q, answer, tuple(quote_grade(quote, spans) for quote in answer.quotes)))
     return AnswerEvaluation(dataset.name, tuple(rows), summarise(rows))
@@ -166,7 +164,7 @@ def summarise(rows: list[Judged]) -> dict[str, Any]:
     def share(items: list[Judged], test: Any) -> float | None:
         return round(sum(1 for r in items if test(r)) / len(items), 4) if items else None
 
-    follow_ups = [r for r in answerable if r.question.follow_up_of]
+    follow_ups = [r for r in answerable if r.question.previous]
     return {
         "answerable": len(answerable),
         "first_answers": share(answerable, lambda r: bool(r.grades) and r.grades[0] >= 1),

@@ -2,9 +2,10 @@
 
 A consumer set is a folder with ``questions.jsonl`` (``_id``, ``text``, ``type``: answerable /
 unanswerable / off_topic, optional ``follow_up_of`` or ``previous``) and ``judgements.jsonl``
-(``query_id``, ``article``: the source file, ``span``: a verbatim stretch of it, ``grade``: 2 answers, 1 partly). Spans are found in
-the sources' stored text, so the judgements hold whatever the passages are cut into; a quote answers
-when it covers at least half of a judged span (or a judged span covers half of it).
+(``query_id``, ``article``: the source file, ``span``: a verbatim stretch of it, ``grade``: 2 answers,
+1 partly). Spans are found in the sources' stored text, so the judgements hold whatever the passages are
+cut into; a quote answers when it covers at least half of a judged span (or a judged span covers half of
+it).
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     triager = Triager(SentenceTransformerEmbedder(threads=1))
     triager.embedder.encode(["warm-up"])
-    results = {path.relative_to(ROOT).as_posix(): measure(triager, read(path)) for path in args.sets or SETS}
+    results = {path.resolve().relative_to(ROOT).as_posix(): measure(triager, read(path)) for path in args.sets or SETS}
     results["leakage"] = leakage()
     results["overhead"] = overhead(triager, read(FROZEN)[:120])
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -190,6 +190,8 @@ def _chart(results: dict, path: Path) -> None:
 
     figure, axes = plt.subplots(figsize=(5.5, 4))
     for name, label in (("topic", "default corpus"), ("open", "MedQuAD")):
+        if name not in results:  # the open regime is fitted only with --open-regression
+            continue
         points, chosen = results[name]["curve"], results[name]["chosen"]
         axes.plot([p["coverage"] for p in points], [1 - p["loose"] for p in points], marker=".", label=label)
         axes.scatter([chosen["coverage"]], [1 - chosen["loose"]], color="red", zorder=3)

@@ -91,6 +91,12 @@ def test_personal_dosing_question_gets_the_prescriber_note(assistant):
     assert answer.message is None
 
 
+def test_personal_dosing_question_with_nothing_to_quote_still_says_to_ask_the_prescriber(assistant):
+    answer = assistant.answer("how much zebrafish food should I take for my anxiety?")
+    assert answer.status == Status.NO_MATCH and answer.notes == (templates.DOSING_ASK_NOTE,)
+    assert templates.DOSING_NOTE not in answer.notes  # it speaks of quotes below, and there are none
+
+
 def test_off_topic_question_is_not_found(assistant):
     answer = assistant.answer("what is the capital of France")
     assert answer.status == Status.NO_MATCH and answer.quotes == ()

@@ -190,13 +190,14 @@ class Assistant:
             return Answer(
                 text, Status.UNAVAILABLE, (), templates.DISCLAIMER, None, message, notes, version, found, searched_as
             )
+        dosing = is_personal_dosing_question(text)
         if not quotes:
             message = templates.NOT_FOUND_MESSAGE
+            notes += (templates.DOSING_ASK_NOTE,) if dosing else ()
             return Answer(
                 text, Status.NO_MATCH, (), templates.DISCLAIMER, None, message, notes, version, found, searched_as
             )
-        if is_personal_dosing_question(text):
-            notes += (templates.DOSING_NOTE,)
+        notes += (templates.DOSING_NOTE,) if dosing else ()
         return Answer(
             text, Status.ANSWERED, quotes, templates.DISCLAIMER, None, None, notes, version, found, searched_as
         )

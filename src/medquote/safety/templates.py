@@ -22,6 +22,8 @@ DOSING_NOTE = (
     "For how much to take, ask your prescriber or pharmacist. "
     "The quotes below are general information, not a dose for you."
 )
+# The same question when the sources have nothing to quote.
+DOSING_ASK_NOTE = "For how much to take, ask your prescriber or pharmacist."
 EMPTY_QUESTION_MESSAGE = "The question is empty. Type a health question, for example: What is Klonopin used for?"
 MAX_QUESTION_CHARS = 2000
 TRUNCATION_NOTE = f"Your question was shortened to its first {MAX_QUESTION_CHARS:,} characters."

@@ -31,7 +31,8 @@ from medquote.safety.triage import Triager
 ROOT = Path(__file__).resolve().parents[1]
 FROZEN = ROOT / "tests/data/frozen/triage_eval.jsonl"
 FROZEN_2 = ROOT / "tests/data/frozen/triage_eval_2.jsonl"
-SETS = (FROZEN_2, FROZEN, ROOT / "tests/data/dev/triage_dev.jsonl", ROOT / "tests/data/triage.jsonl")
+FROZEN_3 = ROOT / "tests/data/frozen/triage_eval_3.jsonl"
+SETS = (FROZEN_3, FROZEN_2, FROZEN, ROOT / "tests/data/dev/triage_dev.jsonl", ROOT / "tests/data/triage.jsonl")
 
 
 def read(path: Path) -> list[dict]:
@@ -78,7 +79,7 @@ def leakage() -> dict:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from train_triage import NEAR_DUPLICATE, near_duplicates
 
-    frozen = [row["text"] for path in (FROZEN, FROZEN_2) for row in read(path)]
+    frozen = [row["text"] for path in (FROZEN, FROZEN_2, FROZEN_3) for row in read(path)]
     training = [
         row["text"] for path in sorted((ROOT / "tests/data/triage_train").glob("*.jsonl")) for row in read(path)
     ]

@@ -18,10 +18,10 @@ medquote.answer.abstain.FEATURES:
   cosine ≥ 0.55 and a content word among the best three passages.
 
 Never tests/data/frozen/ nor tests/data/medquad_unanswerable.txt (the MedQuAD abstention test set). Each
-operating point is chosen on out-of-fold predictions (5 folds) to minimise LOOSE_COST × (unanswerable
-questions given quotes) + (answerable questions given "not found"): a loose quote is worse than "not
-found". Writes src/medquote/data/abstain_model.json, benchmarks/results/abstain_train.json (with the
-precision/coverage curves) and abstain_curve.png.
+operating point is chosen on out-of-fold predictions (5 folds, the curve averaged over 10 shuffles) to
+minimise LOOSE_COST × (unanswerable questions given quotes) + (answerable questions given "not found"):
+a loose quote is worse than "not found". Writes src/medquote/data/abstain_model.json,
+benchmarks/results/abstain_train.json (with the precision/coverage curves) and abstain_curve.png.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from medquote.retrieval.hybrid import HybridRetriever, Scored
 ROOT = Path(__file__).resolve().parents[1]
 LOOSE_COST = 3.0
 C = 10.0
+REPEATS = 10
 TEST_SAMPLE, TEST_SEED = 2000, 7  # benchmarks/eval.py's MedQuAD test sample, left out
 # The open regime's rule: the cosine threshold calibrated on MedQuAD before the regressions.
 OPEN_MIN_COSINE = 0.55
@@ -141,9 +142,16 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[Regime, dict, list[dict[str, floa
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    out_of_fold = cross_val_predict(LogisticRegression(C=C, max_iter=2000), x, y, cv=folds, method="predict_proba")
-    points = curve(out_of_fold[:, 1], y)
+    # The curve averaged over REPEATS shuffles of the folds: with a few hundred questions, one split's curve
+    # jumps by a few questions from one threshold to the next, and its minimum is partly chance.
+    curves = []
+    for repeat in range(REPEATS):
+        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=repeat)
+        model = LogisticRegression(C=C, max_iter=2000)
+        curves.append(curve(cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1], y))
+    points = [
+        {key: float(np.mean([c[i][key] for c in curves])) for key in curves[0][i]} for i in range(len(curves[0]))
+    ]
     chosen = min(points, key=lambda pt: LOOSE_COST * pt["loose"] + (1 - pt["coverage"]))
     final = LogisticRegression(C=C, max_iter=2000).fit(x, y)
     regime = Regime(tuple(float(c) for c in final.coef_[0]), float(final.intercept_[0]), chosen["threshold"])

@@ -160,7 +160,10 @@ def test_build_then_ask_with_the_real_model(capsys, seed_corpus, tmp_path):
     code, out, err = run(capsys, "ask", "How long is clonazepam's half-life?", "--index", str(index), "--debug")
     header, first = err.splitlines()[:2]
     assert code == 0 and "35 hours" in out
-    assert header.split()[:4] == ["rank", "fused", "cosine", "bm25"] and first.split()[0] == "1"
+    # The default corpus has a topic, so its first candidates are in the reranker's order, its chance shown.
+    assert header.split()[:5] == ["rank", "answers", "fused", "cosine", "bm25"] and first.split()[0] == "1"
+    chances = [float(line.split()[1]) for line in err.splitlines()[1:6]]
+    assert chances == sorted(chances, reverse=True) and all(0 <= c <= 1 for c in chances)
 
     code, out, _ = run(capsys, "ask", "I took 30 of my klonopin pills", "--index", str(index), "--json")
     emergency = json.loads(out)

@@ -25,8 +25,10 @@ def test_default_corpus(real_seed_index, real_embedder):
     unanswerable = read_questions(DATA / "seed_unanswerable.txt")
     (row,) = abstention_curve(assistant, answerable, unanswerable, [assistant.abstention.cut_for(assistant.index)])
     # These questions are among the answerability model's training data, so this guards against a
-    # broken model, not its quality: that is measured on the frozen consumer set (README).
-    assert row.answered_share >= 0.80, row
+    # broken model, not its quality: that is measured on the frozen consumer sets (README). Its operating
+    # point makes a loose quote cost three missed answers, so about one answerable question in four of
+    # these gets "not found" (23 of 30 answered when it was chosen).
+    assert row.answered_share >= 0.70, row
     assert row.abstained_share >= 0.90, row
 
 

@@ -43,7 +43,7 @@ def assistant(seed_corpus, tmp_path, fake_embedder) -> Assistant:
     # a low cut keeps the logic testable (an unrelated question still scores below it).
     return Assistant(
         HybridRetriever(load_index(tmp_path / "index"), fake_embedder),
-        abstention=Abstention(threshold=0.08),
+        abstention=Abstention(threshold=0.04),
         index_dir=tmp_path / "index",
     )
 

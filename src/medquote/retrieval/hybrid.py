@@ -23,6 +23,7 @@ from medquote.retrieval.bm25 import BM25Retriever
 from medquote.retrieval.dense import DenseRetriever
 from medquote.retrieval.features import FEATURES, Candidates, Signals
 from medquote.retrieval.query import prepare_query
+from medquote.retrieval.rerank import candidate_features, packaged
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +77,27 @@ class Scored:
     fused: np.ndarray
     cosine: np.ndarray
     contributions: dict[str, np.ndarray]
+    # The reranker's chance that the candidate answers, for the first candidates of a single-topic corpus
+    # (NaN for the others); None when the fused order stands (medquote.retrieval.rerank).
+    answers: np.ndarray | None = None
 
     def order(self) -> np.ndarray:
-        """Candidate positions, best first (ties keep row order)."""
-        return np.argsort(-self.fused, kind="stable")
+        """Candidate positions, best first: the reranked ones by their chance of answering, then the rest by
+        fused score (ties keep row order)."""
+        by_fused = np.argsort(-self.fused, kind="stable")
+        if self.answers is None:
+            return by_fused
+        reranked = ~np.isnan(self.answers[by_fused])
+        top = by_fused[reranked]
+        return np.concatenate([top[np.argsort(-self.answers[top], kind="stable")], by_fused[~reranked]])
+
+    def ranking(self) -> np.ndarray:
+        """A score per candidate that sorts as ``order`` does (the fused score when nothing was reranked)."""
+        if self.answers is None:
+            return self.fused
+        ranking = np.empty(len(self.rows), dtype=np.float32)
+        ranking[self.order()] = np.arange(len(self.rows), 0, -1, dtype=np.float32)
+        return ranking
 
     def explain(self, position: int) -> dict[str, float]:
         """Each feature's contribution to the candidate at ``position``."""
@@ -92,19 +110,28 @@ class HybridRetriever:
     name = "hybrid"
 
     def __init__(
-        self, index: Index, embedder: Embedder, *, weights: Weights = DEFAULT_WEIGHTS, depth: int = 200
+        self,
+        index: Index,
+        embedder: Embedder,
+        *,
+        weights: Weights = DEFAULT_WEIGHTS,
+        depth: int = 200,
+        rerank: bool = True,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.weights = weights
         self.depth = depth
+        self.rerank = rerank
         self.dense = DenseRetriever(index, embedder)
         self.bm25 = BM25Retriever(index)
         self.signals = Signals(index, embedder)
 
     def clone(self, *, index: Index | None = None, embedder: Embedder | None = None) -> HybridRetriever:
         """The same retriever over another index (a rebuilt one) or with another embedder."""
-        twin = HybridRetriever(index or self.index, embedder or self.embedder, weights=self.weights, depth=self.depth)
+        twin = HybridRetriever(
+            index or self.index, embedder or self.embedder, weights=self.weights, depth=self.depth, rerank=self.rerank
+        )
         twin.name = self.name
         return twin
 
@@ -143,8 +170,24 @@ class HybridRetriever:
             contribution = self.weights[name] * FEATURES[name](candidates, self.signals)
             contributions[name] = contribution.astype(np.float32)
             fused += contributions[name]
-        return Scored(rows, fused, candidates.cosine, contributions)
+        answers = self._answers(rows, fused, candidates, contributions)
+        return Scored(rows, fused, candidates.cosine, contributions, answers)
+
+    def _answers(
+        self, rows: np.ndarray, fused: np.ndarray, candidates: Candidates, contributions: dict[str, np.ndarray]
+    ) -> np.ndarray | None:
+        """The reranker's chances for the first candidates, where it applies (a topic, its weights)."""
+        if not (self.rerank and self.index.topic and rows.size):
+            return None
+        reranker = packaged()
+        if not reranker.fits(dict(self.weights.values)):
+            return None
+        top = np.argsort(-fused, kind="stable")[: reranker.depth]
+        x = candidate_features(self.index, rows, fused, candidates.cosine, contributions, top)
+        answers = np.full(len(rows), np.nan)
+        answers[top] = reranker.probabilities(x)
+        return answers
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         scored = self.score(query)
-        return ranked_hits(self.index, scored.rows, scored.fused, k)
+        return ranked_hits(self.index, scored.rows, scored.ranking(), k)

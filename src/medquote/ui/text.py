@@ -47,13 +47,15 @@ def render_ranking(assistant, question: str, top: int = 10) -> str:
     scored = assistant.retriever.score(question)
     index = assistant.index
     names = list(scored.contributions)
-    header = ["rank", "fused", *names, "passage"]
+    # In a single-topic corpus the first candidates are ordered by the reranker's chance of answering.
+    reranked = scored.answers is not None
+    header = ["rank", *(["answers"] if reranked else []), "fused", *names, "passage"]
     lines = ["  ".join(header)]
     for rank, position in enumerate(scored.order()[:top], start=1):
         passage = index.passages[int(scored.rows[position])]
+        chance = [f"{scored.answers[position]:.3f}"] if reranked else []
         parts = [f"{scored.contributions[name][position]:+.3f}" for name in names]
         snippet = " ".join(passage.text.split())[:60]
-        lines.append(
-            "  ".join([f"{rank:>4}", f"{scored.fused[position]:.3f}", *parts, f"{passage.source_id}: {snippet}"])
-        )
+        cells = [f"{rank:>4}", *chance, f"{scored.fused[position]:.3f}", *parts, f"{passage.source_id}: {snippet}"]
+        lines.append("  ".join(cells))
     return "\n".join(lines)

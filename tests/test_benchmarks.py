@@ -55,3 +55,18 @@ def test_train_triage_is_reproducible_and_writes_a_model_that_loads(tmp_path, re
     assert first.classes == second.classes and first.thresholds == second.thresholds
     assert (first.alarm[0] == second.alarm[0]).all() and (first.category[0] == second.category[0]).all()
     assert "animal" in first.classes and 0 < first.thresholds.alarm < 1
+
+
+@pytest.mark.slow
+def test_train_rerank_writes_a_reranker_that_loads_and_beats_the_fused_order_out_of_fold(tmp_path):
+    from medquote.retrieval.hybrid import DEFAULT_WEIGHTS
+    from medquote.retrieval.rerank import COLUMNS, Reranker
+
+    out, results = tmp_path / "rerank.json", tmp_path / "results.json"
+    argv = ["--cache", str(tmp_path / "cache"), "--out", str(out), "--results", str(results)]
+    assert _script("train_rerank").main(argv) == 0
+    reranker = Reranker.load(out)
+    assert len(reranker.coef) == len(COLUMNS) and reranker.fits(dict(DEFAULT_WEIGHTS.values))
+    measured = json.loads(results.read_text(encoding="utf-8"))
+    assert measured["questions"] >= 250
+    assert measured["first_answers_reranked_out_of_fold"] > measured["first_answers_fused"]

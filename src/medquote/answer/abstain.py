@@ -24,13 +24,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from medquote.answer.highlight import expected_answers
+from medquote.files import data_text
 from medquote.index.embed import split_name
 from medquote.index.store import Index
 from medquote.index.terms import jaccard, tokenize, trigrams, words
@@ -203,12 +203,7 @@ class AnswerabilityModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> AnswerabilityModel:
-        raw = (
-            Path(path).read_text(encoding="utf-8")
-            if path is not None
-            else resources.files("medquote").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-        )
-        data = json.loads(raw)
+        data = json.loads(data_text(MODEL_FILE, path))
         regimes = {
             name: Regime(
                 tuple(float(c) for c in r["coef"]), float(r["intercept"]), float(r["threshold"]), float(r["min_cosine"])

@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from medquote.files import data_text
 from medquote.index.store import Index
 from medquote.retrieval.features import FEATURES
 
@@ -88,12 +88,7 @@ class Reranker:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Reranker:
-        raw = (
-            Path(path).read_text(encoding="utf-8")
-            if path is not None
-            else resources.files("medquote").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-        )
-        data = json.loads(raw)
+        data = json.loads(data_text(MODEL_FILE, path))
         if tuple(data["columns"]) != COLUMNS:
             raise ValueError(f"{path or MODEL_FILE}: trained on other columns; retrain it (benchmarks/train_rerank.py)")
         return cls(

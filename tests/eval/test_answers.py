@@ -43,7 +43,7 @@ def test_a_quote_answers_when_it_covers_half_of_a_judged_span(index):
 
 
 def test_every_set_of_ours_loads_and_its_spans_are_in_the_default_corpus(index):
-    sets = ("dev/consumer_dev", "train/consumer_train", "frozen/consumer_qa", "frozen/consumer_qa_2", "frozen/consumer_qa_3")
+    sets = ("dev/consumer_dev", "train/consumer_train", *(f"frozen/consumer_qa{n}" for n in ("", "_2", "_3")))
     for folder in (DATA / name for name in sets):
         dataset = load_consumer_set(folder)
         assert {q.type for q in dataset.questions} == {"answerable", "unanswerable", "off_topic"}

@@ -149,9 +149,7 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[Regime, dict, list[dict[str, floa
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=repeat)
         model = LogisticRegression(C=C, max_iter=2000)
         curves.append(curve(cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1], y))
-    points = [
-        {key: float(np.mean([c[i][key] for c in curves])) for key in curves[0][i]} for i in range(len(curves[0]))
-    ]
+    points = [{key: float(np.mean([c[i][key] for c in curves])) for key in curves[0][i]} for i in range(len(curves[0]))]
     chosen = min(points, key=lambda pt: LOOSE_COST * pt["loose"] + (1 - pt["coverage"]))
     final = LogisticRegression(C=C, max_iter=2000).fit(x, y)
     regime = Regime(tuple(float(c) for c in final.coef_[0]), float(final.intercept_[0]), chosen["threshold"])

@@ -27,11 +27,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.answer.assistant import Assistant
 from medquote.answer.followup import is_follow_up, with_subject
-from medquote.eval.answers import JudgedSpan, load_consumer_set, locate
+from medquote.eval.answers import load_consumer_set, locate, passage_grade
 from medquote.index.build import build_index
 from medquote.index.embed import make_embedder
 from medquote.index.store import load_index
-from medquote.records import Passage
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, HybridRetriever
 from medquote.retrieval.rerank import COLUMNS, Reranker, candidate_features
 from medquote.safety.checks import clean_question
@@ -39,15 +38,6 @@ from medquote.safety.checks import clean_question
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ("tests/data/dev/consumer_dev", "tests/data/train/consumer_train")
 DEPTH, FOLDS, C = 20, 10, 0.1
-
-
-def covers(passage: Passage, spans: list[JudgedSpan]) -> bool:
-    for span in spans:
-        overlap = min(span.end, passage.end) - max(span.start, passage.start)
-        shorter = min(span.end - span.start, passage.end - passage.start)
-        if span.source_id == passage.source_id and overlap > 0 and overlap >= 0.5 * shorter:
-            return True
-    return False
 
 
 def candidate_rows(assistant: Assistant, folders: list[Path]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -66,7 +56,7 @@ def candidate_rows(assistant: Assistant, folders: list[Path]) -> tuple[np.ndarra
             top = np.argsort(-scored.fused, kind="stable")[:DEPTH]
             spans = locate(index, dataset.judgements.get(question.id, ()))
             rows.append(candidate_features(index, scored.rows, scored.fused, scored.cosine, scored.contributions, top))
-            labels += [covers(index.passages[int(scored.rows[p])], spans) for p in top]
+            labels += [passage_grade(index.passages[int(scored.rows[p])], spans) >= 1 for p in top]
             groups += [f"{folder.name}/{question.id}"] * len(top)
     return np.vstack(rows), np.array(labels, dtype=int), np.array(groups)
 

@@ -19,7 +19,7 @@ from medquote.answer.assistant import Assistant
 from medquote.errors import DatasetError
 from medquote.index.store import Index
 from medquote.ingest.normalize import normalize_text
-from medquote.records import Answer, Quote, Status
+from medquote.records import Answer, Passage, Quote, Status
 
 TYPES = ("answerable", "unanswerable", "off_topic")
 
@@ -101,10 +101,14 @@ def locate(index: Index, judged: tuple[tuple[str, str, int], ...]) -> list[Judge
 
 def quote_grade(quote: Quote, spans: list[JudgedSpan]) -> int:
     """The best grade of a judged span the quote covers at least half of (or that covers half of it)."""
+    return passage_grade(quote.passage, spans)
+
+
+def passage_grade(passage: Passage, spans: list[JudgedSpan]) -> int:
+    """The best grade of a judged span the passage covers at least half of (or that covers half of it)."""
     best = 0
-    passage = quote.passage
     for span in spans:
-        if span.source_id != quote.source.id:
+        if span.source_id != passage.source_id:
             continue
         overlap = min(span.end, passage.end) - max(span.start, passage.start)
         if overlap > 0 and overlap >= 0.5 * min(span.end - span.start, passage.end - passage.start):

@@ -38,3 +38,7 @@ class DatasetError(MedquoteError):
 class UsageError(MedquoteError):
     """A command line that cannot be carried out as given: an option out of range, a file where a folder is
     expected, a folder medquote cannot write, a port already in use."""
+
+
+class ModelError(MedquoteError):
+    """A shipped model file is missing, damaged or does not fit the embedding model."""

@@ -34,6 +34,7 @@ from medquote.files import data_text
 from medquote.index.embed import split_name
 from medquote.index.store import Index
 from medquote.index.terms import jaccard, tokenize, trigrams, words
+from medquote.models.reader import Reader
 from medquote.records import context_text
 from medquote.retrieval.hybrid import Scored
 from medquote.retrieval.query import synonyms_in, topic_names
@@ -223,6 +224,8 @@ class Abstention:
     model: AnswerabilityModel = field(default_factory=AnswerabilityModel.load)
     threshold: float | None = None
     relative_floor: float = 0.85
+    # The reader whose probabilities decide, when the retriever read the candidates (its thresholds).
+    reader: Reader | None = None
 
     def cut_for(self, index: Index) -> float:
         """The answerability probability from which quotes are shown, for this kind of corpus."""
@@ -238,6 +241,9 @@ class Abstention:
     def quotable(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> Iterator[int]:
         """Candidate positions worth quoting, best first, as the caller takes them; none when the question
         should get "not found"."""
+        if scored.read is not None and self.reader is not None:
+            yield from self._read_quotable(index, scored)
+            return
         if self.probability(index, question, scored, baseline) < self.cut_for(index):
             return
         order = scored.order()
@@ -254,6 +260,24 @@ class Abstention:
                 continue
             terms = set(tokenize(context_text(passage, index.source_of(passage))))
             if content and not any(_stem_match(t, terms) for t in content):
+                continue
+            yield int(position)
+            shown.append(grams)
+
+    def _read_quotable(self, index: Index, scored: Scored) -> Iterator[int]:
+        """With the reader: answered when its best probability reaches the corpus kind's threshold; further
+        quotes only those it judges to answer too, never one that repeats an earlier quote."""
+        spec = self.reader.spec  # type: ignore[union-attr]
+        if scored.best_read() < spec.threshold(self.model.regime_of(index)):
+            return
+        order = scored.order()
+        shown: list[set[str]] = []
+        for position in order:
+            probability = scored.read[position]  # type: ignore[index]
+            if np.isnan(probability) or (shown and probability < spec.further):
+                return
+            grams = trigrams(words(index.passages[int(scored.rows[position])].text))
+            if any(jaccard(grams, other) >= DUPLICATE for other in shown):
                 continue
             yield int(position)
             shown.append(grams)

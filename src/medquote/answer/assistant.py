@@ -17,7 +17,7 @@ import numpy as np
 
 from medquote.answer.abstain import Abstention, calibrated_for
 from medquote.answer.followup import is_follow_up, with_subject
-from medquote.answer.highlight import bm25_idf, highlight_span
+from medquote.answer.highlight import bm25_idf, highlight_span, read_highlights
 from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError, MedquoteError
 from medquote.index.engine import EMBEDDED, EngineSpec, live_build
 from medquote.index.manifest import built_backend, cache_dir
@@ -73,7 +73,8 @@ class Assistant:
     ) -> None:
         self.k = check_k(k)  # a ValueError for k < 1, before anything is loaded
         self.engine = engine
-        self.abstention = abstention if abstention is not None else Abstention()
+        reader = getattr(retriever, "reader", None)
+        self.abstention = abstention if abstention is not None else Abstention(reader=reader)
         self.resources = resources
         self.triager = triager if triager is not None else Triager(retriever.embedder, resources=resources)
         self.index_dir = index_dir
@@ -112,7 +113,12 @@ class Assistant:
         embedder = make_embedder(backend, model, cache_dir=cache_dir(index_dir), threads=1)
         engine = options.pop("engine", EMBEDDED)
         index = load_index(index_dir, model_name=embedder.name, engine=engine)  # type: ignore[arg-type]
-        return cls(HybridRetriever(index, embedder), index_dir=index_dir, engine=engine, **options)  # type: ignore[arg-type]
+        from medquote.models.reader import Reader
+
+        # The reader runs on two threads: it is most of a question's time, and a question waits on it alone.
+        reader = Reader(threads=2) if options.pop("reader", False) else None  # opt-in until a final model ships
+        retriever = HybridRetriever(index, embedder, reader=reader)
+        return cls(retriever, index_dir=index_dir, engine=engine, **options)  # type: ignore[arg-type]
 
     # -- what the app shows besides answers ---------------------------------------------------------
     @property
@@ -207,18 +213,24 @@ class Assistant:
         scored = state.retriever.score(question, vector=vector)
         # The highlight looks for every word of the question as searched, the topic's name included.
         terms = set(tokenize(prepare_query(question, index.topic, index.uses).dense_text))
-        quotes: list[Quote] = []
         baseline = state.retriever.signals.baseline()
+        chosen = []
         for position in self.abstention.quotable(index, question, scored, baseline):
-            if len(quotes) == self.k:
+            if len(chosen) == self.k:
                 break
             passage = index.passages[int(scored.rows[position])]
             # Never quote a passage whose hash chain back to the vetted file is broken: refuse the answer.
             index.check_quote(passage)
-            source = index.source_of(passage)
-            start, end = highlight_span(passage.text, question, terms, state.idf)
-            quotes.append(Quote(passage, source, float(scored.fused[position]), start, end))
-        return tuple(quotes)
+            chosen.append((position, passage))
+        reader = getattr(state.retriever, "reader", None)
+        if reader is not None:
+            spans = read_highlights(reader, question, [(p, index.source_of(p)) for _, p in chosen])
+        else:
+            spans = [highlight_span(p.text, question, terms, state.idf) for _, p in chosen]
+        return tuple(
+            Quote(passage, index.source_of(passage), float(scored.fused[position]), start, end)
+            for (position, passage), (start, end) in zip(chosen, spans, strict=True)
+        )
 
     # -- hot reload ----------------------------------------------------------------------------------
     def reload_if_changed(self, *, wait: bool = False) -> bool:

@@ -1,18 +1,21 @@
 """Which sentence of a quoted passage answers the question: the one to highlight.
 
-Lexical, and cheap enough for every answer: question terms weighted by how rare they are in the index,
-with sentences of the expected answer type (a duration for "how long", a cause for "why") first.
+With the reader (the product's default), the sentence it scores highest for the question. Without it,
+lexical: question terms weighted by how rare they are in the index, with sentences of the expected answer
+type (a duration for "how long", a cause for "why") first.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from medquote.index.chunk import sentence_spans
 from medquote.index.terms import tokenize
+from medquote.records import Passage, Source, context_text
 
 _DURATION = r"\b\d+(?:\.\d+)?\s*(?:-|to)?\s*\d*\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
 _AMOUNT = r"\b\d+(?:\.\d+)?\s*(?:mg|milligrams?|mcg|micrograms?|ml|g|grams?|tablets?|pills?|capsules?|doses?)\b"
@@ -68,3 +71,22 @@ def highlight_span(
         if score > best_score:
             best, best_score = (start, end), score
     return best
+
+
+def read_highlights(reader: Any, question: str, quoted: Sequence[tuple[Passage, Source]]) -> list[tuple[int, int]]:
+    """For each quoted passage, the offsets of the sentence the reader judges answers ``question`` best
+    (read as the passage is, with its source title and section in front); one batch for all of them."""
+    candidates: list[tuple[int, int, int]] = []
+    texts: list[str] = []
+    for number, (passage, source) in enumerate(quoted):
+        for start, end in sentence_spans(passage.text):
+            sentence = replace(passage, text=passage.text[start:end])
+            candidates.append((number, start, end))
+            texts.append(context_text(sentence, source))
+    best: dict[int, tuple[float, tuple[int, int]]] = {}
+    many = len(candidates) > len(quoted)
+    scores = reader.probabilities(question, texts) if many else [1.0] * len(candidates)
+    for (number, start, end), score in zip(candidates, scores, strict=True):
+        if number not in best or score > best[number][0]:
+            best[number] = (float(score), (start, end))
+    return [best[n][1] if n in best else (0, len(p.text)) for n, (p, _) in enumerate(quoted)]

@@ -11,7 +11,7 @@ it).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ class ConsumerQuestion:
     text: str
     type: str
     previous: str | None = None  # a follow-up: the question asked just before it in the same chat
+    style: str = "plain"  # "chat": a message with context before the question (sets that mark it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,8 @@ def load_consumer_set(folder: Path | str) -> ConsumerSet:
         raise DatasetError(f"{folder}: follow-ups {', '.join(unknown)} name a question the set does not hold")
     questions = tuple(
         ConsumerQuestion(
-            str(q["_id"]), str(q["text"]), str(q["type"]), q.get("previous") or texts_by_id.get(q.get("follow_up_of"))
+            str(q["_id"]), str(q["text"]), str(q["type"]), q.get("previous") or texts_by_id.get(q.get("follow_up_of")),
+            str(q.get("style") or "plain"),
         )
         for q in raw_questions
     )
@@ -121,6 +123,7 @@ class Judged:
     question: ConsumerQuestion
     answer: Answer
     grades: tuple[int, ...]  # of the quotes, in order
+    highlight: int = 0  # the grade of the first quote's highlighted sentence (0 when nothing is quoted)
 
     @property
     def answered(self) -> bool:
@@ -157,8 +160,55 @@ def evaluate_answers(assistant: Assistant, dataset: ConsumerSet) -> AnswerEvalua
     for q in dataset.questions:
         answer = assistant.answer(q.text, previous=q.previous)
         spans = locate(index, dataset.judgements.get(q.id, ()))
-        rows.append(Judged(q, answer, tuple(quote_grade(quote, spans) for quote in answer.quotes)))
+        grades = tuple(quote_grade(quote, spans) for quote in answer.quotes)
+        rows.append(Judged(q, answer, grades, highlight_grade(answer, spans)))
     return AnswerEvaluation(dataset.name, tuple(rows), summarise(rows))
+
+
+def highlight_grade(answer: Answer, spans: list[JudgedSpan]) -> int:
+    """The grade of the first quote's highlighted sentence: does the sentence a reader's eye goes to hold it?"""
+    if not answer.quotes:
+        return 0
+    quote = answer.quotes[0]
+    p = quote.passage
+    start, end = p.start + quote.highlight_start, p.start + quote.highlight_end
+    sentence = replace(p, text=quote.highlight, start=start, end=end)
+    return passage_grade(sentence, spans)
+
+
+def load_open_set(folder: Path | str) -> tuple[tuple[ConsumerQuestion, ...], dict[str, dict[str, int]]]:
+    """An open-corpus set: ``questions.jsonl`` as a consumer set's, ``judgements.jsonl`` by MedQuAD answer id
+    (``query_id``, ``answer_id``, ``grade``)."""
+    folder = Path(folder)
+    try:
+        raw = [json.loads(line) for line in (folder / "questions.jsonl").open(encoding="utf-8") if line.strip()]
+        judged = [json.loads(line) for line in (folder / "judgements.jsonl").open(encoding="utf-8") if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise DatasetError(
+            f"{folder}: cannot read questions.jsonl and judgements.jsonl ({exc}); check the folder"
+        ) from exc
+    questions = tuple(
+        ConsumerQuestion(str(q["_id"]), str(q["text"]), str(q["type"]), None, str(q.get("style") or "plain"))
+        for q in raw
+    )
+    grades: dict[str, dict[str, int]] = {}
+    for j in judged:
+        by_answer = grades.setdefault(str(j["query_id"]), {})
+        by_answer[str(j["answer_id"])] = max(int(j["grade"]), by_answer.get(str(j["answer_id"]), 0))
+    return questions, grades
+
+
+def evaluate_open(assistant: Assistant, folder: Path | str) -> AnswerEvaluation:
+    """Ask an open-corpus set over a MedQuAD index: a quote answers when its source is a judged answer
+    (a MedQuAD source's key ends with its question id)."""
+    questions, grades = load_open_set(folder)
+    rows = []
+    for q in questions:
+        answer = assistant.answer(q.text)
+        judged = grades.get(q.id, {})
+        found = tuple(judged.get(quote.source.key.rsplit("/", 1)[-1], 0) for quote in answer.quotes)
+        rows.append(Judged(q, answer, found, found[0] if found else 0))
+    return AnswerEvaluation(Path(folder).name, tuple(rows), summarise(rows))
 
 
 def summarise(rows: list[Judged]) -> dict[str, Any]:
@@ -170,6 +220,8 @@ def summarise(rows: list[Judged]) -> dict[str, Any]:
         return round(sum(1 for r in items if test(r)) / len(items), 4) if items else None
 
     follow_ups = [r for r in answerable if r.question.previous]
+    chat = [r for r in answerable if r.question.style == "chat"]
+    correct = [r for r in answerable if r.grades and r.grades[0] >= 1]
     return {
         "answerable": len(answerable),
         "first_answers": share(answerable, lambda r: bool(r.grades) and r.grades[0] >= 1),
@@ -181,5 +233,9 @@ def summarise(rows: list[Judged]) -> dict[str, Any]:
         "answered_off_topic": sum(1 for r in off_topic if r.answered),
         "follow_ups": len(follow_ups),
         "follow_up_first_answers": share(follow_ups, lambda r: bool(r.grades) and r.grades[0] >= 1),
+        "chat": len(chat),
+        "chat_first_answers": share(chat, lambda r: bool(r.grades) and r.grades[0] >= 1),
+        "chat_not_found": share(chat, lambda r: not r.answered),
+        "highlight_answers_of_correct": share(correct, lambda r: r.highlight >= 1),
         "mean_quotes": round(sum(len(r.grades) for r in rows if r.answered) / max(1, sum(r.answered for r in rows)), 3),
     }

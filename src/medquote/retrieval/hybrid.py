@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from medquote.index.embed import Embedder
 from medquote.index.qtypes import question_type
 from medquote.index.store import Index
-from medquote.records import Hit
+from medquote.models.reader import Reader
+from medquote.records import Hit, context_text
 from medquote.retrieval.base import ranked_hits
 from medquote.retrieval.bm25 import BM25Retriever
 from medquote.retrieval.dense import DenseRetriever
@@ -64,6 +65,9 @@ DEFAULT_WEIGHTS = Weights(
         "title_match": 1.3,
     }
 )
+# How many of the first candidates the reader reads (benchmarks/README.md: chosen on the dev sets by
+# recall of an answering passage against answer() latency).
+READ_DEPTH = 8
 # Dense and BM25 alone: the "hybrid" baseline of `medquote eval`.
 PLAIN_WEIGHTS = Weights({"cosine": 0.7, "bm25": 0.3})
 
@@ -80,16 +84,36 @@ class Scored:
     # The reranker's chance that the candidate answers, for the first candidates of a single-topic corpus
     # (NaN for the others); None when the fused order stands (medquote.retrieval.rerank).
     answers: np.ndarray | None = None
+    # The reader's calibrated P(answers) for the first candidates (NaN for the others); None without a reader
+    # (medquote.models.reader). Where it is given, it decides the order of the candidates it read.
+    read: np.ndarray | None = None
 
     def order(self) -> np.ndarray:
-        """Candidate positions, best first: the reranked ones by their chance of answering, then the rest by
-        fused score (ties keep row order)."""
-        by_fused = np.argsort(-self.fused, kind="stable")
-        if self.answers is None:
-            return by_fused
-        reranked = ~np.isnan(self.answers[by_fused])
-        top = by_fused[reranked]
-        return np.concatenate([top[np.argsort(-self.answers[top], kind="stable")], by_fused[~reranked]])
+        """Candidate positions, best first: those the reader read by its probability, then the reranked ones
+        by their chance of answering, then the rest by fused score (ties keep row order)."""
+        return self._order(use_reader=True)
+
+    def retrieved_order(self) -> np.ndarray:
+        """The order before the reader: what it reads the first candidates of."""
+        return self._order(use_reader=False)
+
+    def _order(self, *, use_reader: bool) -> np.ndarray:
+        order = np.argsort(-self.fused, kind="stable")
+        if self.answers is not None:
+            reranked = ~np.isnan(self.answers[order])
+            top = order[reranked]
+            order = np.concatenate([top[np.argsort(-self.answers[top], kind="stable")], order[~reranked]])
+        if use_reader and self.read is not None:
+            read = ~np.isnan(self.read[order])
+            top = order[read]
+            order = np.concatenate([top[np.argsort(-self.read[top], kind="stable")], order[~read]])
+        return order
+
+    def best_read(self) -> float:
+        """The reader's highest probability among the candidates it read (0 when nothing was read)."""
+        if self.read is None or np.all(np.isnan(self.read)):
+            return 0.0
+        return float(np.nanmax(self.read))
 
     def ranking(self) -> np.ndarray:
         """A score per candidate that sorts as ``order`` does (the fused score when nothing was reranked)."""
@@ -117,8 +141,12 @@ class HybridRetriever:
         weights: Weights = DEFAULT_WEIGHTS,
         depth: int = 200,
         rerank: bool = True,
+        reader: Reader | None = None,
+        read_depth: int = READ_DEPTH,
     ) -> None:
         self.index = index
+        self.reader = reader
+        self.read_depth = read_depth
         self.embedder = embedder
         self.weights = weights
         self.depth = depth
@@ -130,8 +158,9 @@ class HybridRetriever:
     def clone(self, *, index: Index | None = None, embedder: Embedder | None = None) -> HybridRetriever:
         """The same retriever over another index (a rebuilt one) or with another embedder."""
         twin = HybridRetriever(
-            index or self.index, embedder or self.embedder, weights=self.weights, depth=self.depth, rerank=self.rerank
-        )
+            index or self.index, embedder or self.embedder, weights=self.weights, depth=self.depth, rerank=self.rerank,
+            reader=self.reader, read_depth=self.read_depth,
+        )  # fmt: skip
         twin.name = self.name
         return twin
 
@@ -171,7 +200,19 @@ class HybridRetriever:
             contributions[name] = contribution.astype(np.float32)
             fused += contributions[name]
         answers = self._answers(rows, fused, candidates, contributions)
-        return Scored(rows, fused, candidates.cosine, contributions, answers)
+        scored = Scored(rows, fused, candidates.cosine, contributions, answers)
+        return self._read(question, scored) if self.reader is not None else scored
+
+    def _read(self, question: str, scored: Scored) -> Scored:
+        """The reader's probabilities for the first ``read_depth`` candidates of the retrieved order."""
+        top = scored.retrieved_order()[: self.read_depth]
+        if not top.size:
+            return scored
+        passages = [self.index.passages[int(scored.rows[p])] for p in top]
+        texts = [context_text(p, self.index.source_of(p)) for p in passages]
+        read = np.full(len(scored.rows), np.nan)
+        read[top] = self.reader.probabilities(question, texts)  # type: ignore[union-attr]
+        return replace(scored, read=read)
 
     def _answers(
         self, rows: np.ndarray, fused: np.ndarray, candidates: Candidates, contributions: dict[str, np.ndarray]

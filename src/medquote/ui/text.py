@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 from medquote.records import Answer, Status, TriageLevel
@@ -49,11 +50,14 @@ def render_ranking(assistant, question: str, top: int = 10) -> str:
     names = list(scored.contributions)
     # In a single-topic corpus the first candidates are ordered by the reranker's chance of answering.
     reranked = scored.answers is not None
-    header = ["rank", *(["answers"] if reranked else []), "fused", *names, "passage"]
+    # The reader's P(answers) decides the order of the first candidates, and whether anything is quoted.
+    read = scored.read is not None
+    header = ["rank", *(["reader"] if read else []), *(["answers"] if reranked else []), "fused", *names, "passage"]
     lines = ["  ".join(header)]
     for rank, position in enumerate(scored.order()[:top], start=1):
         passage = index.passages[int(scored.rows[position])]
-        chance = [f"{scored.answers[position]:.3f}"] if reranked else []
+        chance = [f"{scored.read[position]:.3f}" if not math.isnan(scored.read[position]) else "  -  "] if read else []
+        chance += [f"{scored.answers[position]:.3f}"] if reranked else []
         parts = [f"{scored.contributions[name][position]:+.3f}" for name in names]
         snippet = " ".join(passage.text.split())[:60]
         cells = [f"{rank:>4}", *chance, f"{scored.fused[position]:.3f}", *parts, f"{passage.source_id}: {snippet}"]

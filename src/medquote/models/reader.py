@@ -1,0 +1,141 @@
+"""The reader: P(passage answers question), read together by a cross-encoder trained here.
+
+The model is all-MiniLM-L6-v2's weights fine-tuned as a cross-encoder (``python -m medquote.training.reader``),
+exported to ONNX and quantised to int8 (``models/reader/model.onnx``), run by onnxruntime with the
+model's own tokenizer: serving needs neither torch nor sentence-transformers. ``reader.json`` beside it
+records the file's sha256, the input length and the probability calibration; the file is checked
+against it when first loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from medquote.errors import ModelError
+
+FOLDER = Path(__file__).resolve().parent / "reader"
+RETRAIN = "python -m medquote.training.reader"
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSpec:
+    """What ``reader.json`` says of the model file: its hash, input length and calibration."""
+
+    sha256: str
+    max_length: int
+    # P = sigmoid(scale * logit + shift), fitted on held-out questions (1, 0: the raw sigmoid).
+    scale: float = 1.0
+    shift: float = 0.0
+    # The best candidate's P from which a question is answered, per kind of corpus ("topic": all about one
+    # subject, "open": many), and the P a further quote needs; chosen on dev sets (training/reader.py).
+    thresholds: tuple[tuple[str, float], ...] = (("open", 0.5), ("topic", 0.5))
+    further: float = 0.5
+
+    def threshold(self, regime: str) -> float:
+        return dict(self.thresholds)[regime]
+
+    @classmethod
+    def read(cls, folder: Path) -> ReaderSpec:
+        path = folder / "reader.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            thresholds = tuple(sorted((str(k), float(v)) for k, v in data.get("thresholds", {}).items()))
+            return cls(
+                str(data["sha256"]), int(data["max_length"]), float(data["scale"]), float(data["shift"]),
+                thresholds or (("open", 0.5), ("topic", 0.5)), float(data.get("further", 0.5)),
+            )  # fmt: skip
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(
+                f"{path}: the reader's description is missing or damaged; reinstall medquote or run {RETRAIN}"
+            ) from exc
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Reader:
+    """Scores (question, passage) pairs; loads the model on first use, safe across threads."""
+
+    def __init__(self, folder: Path = FOLDER, *, threads: int = 1, batch_size: int = 16) -> None:
+        self.folder = Path(folder)
+        self.threads = threads
+        self.batch_size = batch_size
+        self.spec = ReaderSpec.read(self.folder)
+        self._lock = threading.Lock()
+        self._session = None
+        self._tokenizer = None
+
+    def _load(self):
+        with self._lock:
+            if self._session is None:
+                import onnxruntime as ort
+                from tokenizers import Tokenizer
+
+                model = self.folder / "model.onnx"
+                if not model.is_file():
+                    raise ModelError(f"{model}: the reader model is missing; reinstall medquote or run {RETRAIN}")
+                if file_sha256(model) != self.spec.sha256:
+                    raise ModelError(
+                        f"{model}: the reader model is damaged (sha256 differs); reinstall medquote or run {RETRAIN}"
+                    )
+                tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+                tokenizer.enable_truncation(self.spec.max_length, strategy="longest_first")
+                padding = tokenizer.padding or {}
+                tokenizer.enable_padding(pad_id=padding.get("pad_id", 0), pad_token=padding.get("pad_token", "[PAD]"))
+                options = ort.SessionOptions()
+                options.intra_op_num_threads = self.threads or os.cpu_count() or 1
+                options.inter_op_num_threads = 1
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                try:
+                    session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+                except Exception as exc:  # onnxruntime raises its own types for a damaged file
+                    raise ModelError(
+                        f"{model}: cannot load the reader model ({type(exc).__name__}); run {RETRAIN}"
+                    ) from exc
+                self._tokenizer, self._session = tokenizer, session
+        return self._session, self._tokenizer
+
+    def logits(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        """The model's raw score for each (question, text); higher answers better."""
+        out = np.zeros(len(texts), dtype=np.float64)
+        if not texts:
+            return out
+        session, tokenizer = self._load()
+        wanted = {i.name for i in session.get_inputs()}
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            encodings = tokenizer.encode_batch([(question, texts[i]) for i in rows])
+            feeds = {
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+            }
+            (logits,) = session.run(None, {k: v for k, v in feeds.items() if k in wanted})
+            out[rows] = np.asarray(logits, dtype=np.float64).reshape(-1)
+        return out
+
+    def probabilities(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated P(answers) for each (question, text)."""
+        z = self.spec.scale * self.logits(question, texts) + self.spec.shift
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@cache
+def packaged() -> Reader:
+    """The reader that ships with medquote (the model loads on first use)."""
+    return Reader()

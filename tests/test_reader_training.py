@@ -1,0 +1,68 @@
+"""The reader's training: it never reads a frozen set, its data repeats none, and the trainer runs."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+
+import pytest
+from conftest import REPO_ROOT
+
+TRAINER = REPO_ROOT / "src" / "medquote" / "training" / "reader.py"
+FROZEN = REPO_ROOT / "tests" / "data" / "frozen"
+READER_DATA = REPO_ROOT / "data" / "reader"
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def frozen_questions() -> list[str]:
+    return [
+        json.loads(line)["text"]
+        for path in sorted(FROZEN.glob("*/questions.jsonl"))
+        for line in path.open(encoding="utf-8")
+        if line.strip()
+    ]
+
+
+def test_the_trainer_never_names_a_frozen_set():
+    source = TRAINER.read_text(encoding="utf-8")
+    strings = [n.value for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert not [s for s in strings if "frozen/" in s or s == "frozen"]
+    assert "tests/data/frozen" not in source
+
+
+@pytest.mark.parametrize("folder", ["consumer_reader", "medquad_consumer"])
+def test_no_training_question_is_a_near_duplicate_of_a_frozen_one(folder):
+    frozen = [words(t) for t in frozen_questions()]
+    assert len(frozen) > 1000  # every frozen set was read
+    questions = [json.loads(line) for line in (READER_DATA / folder / "questions.jsonl").open(encoding="utf-8")]
+    close = [q["text"] for q in questions if max(jaccard(words(q["text"]), f) for f in frozen) >= 0.8]
+    assert close == []
+
+
+def test_older_training_questions_that_repeat_a_frozen_one_are_listed_and_skipped():
+    listed = set(json.loads((READER_DATA / "near_duplicates.json").read_text(encoding="utf-8"))["consumer_train"])
+    frozen = [words(t) for t in frozen_questions()]
+    train = REPO_ROOT / "data" / "train" / "consumer_train" / "questions.jsonl"
+    if not train.exists():
+        train = REPO_ROOT / "tests" / "data" / "train" / "consumer_train" / "questions.jsonl"
+    for line in train.open(encoding="utf-8"):
+        q = json.loads(line)
+        if max(jaccard(words(q["text"]), f) for f in frozen) >= 0.8:
+            assert q["_id"] in listed, q["text"]
+
+
+def test_the_open_corpus_sets_documents_are_held_out_of_training():
+    frozen = json.loads((FROZEN / "open_consumer" / "documents.json").read_text(encoding="utf-8"))
+    excluded = json.loads((READER_DATA / "excluded_medquad.json").read_text(encoding="utf-8"))
+    assert {d["medquad_file"] for d in frozen} <= {d["medquad_file"] for d in excluded}
+    trained_on = json.loads((READER_DATA / "medquad_consumer" / "documents.json").read_text(encoding="utf-8"))
+    focuses = {d["focus"].strip().lower() for d in frozen}
+    assert not [d for d in trained_on if d["focus"].strip().lower() in focuses]

@@ -7,7 +7,7 @@
 Fine-tuned from the packaged all-MiniLM-L6-v2 weights (no other model is available offline) with
 sentence-transformers' ``CrossEncoderTrainer`` and ``BinaryCrossEntropyLoss``. The pairs come from:
 
-- consumer questions about the default corpus with graded verbatim spans (``data/train/consumer_train``,
+- consumer questions about the default corpus with graded verbatim spans (``tests/data/train/consumer_train``,
   ``data/reader/consumer_reader``): each question against the retriever's first candidates, labelled by
   the rule that judges quotes (``eval.answers.passage_grade``): 1 for a span graded 2, 0.6 for one graded 1,
   0 otherwise; the sentences of an answering passage too (1 for the sentence that holds the answer), so
@@ -40,12 +40,12 @@ import numpy as np
 
 SEED = 12
 MEDQUAD_DIR = Path("../shared/data/medquad")
-DEFAULT_SETS = (Path("data/train/consumer_train"), Path("data/reader/consumer_reader"))
+DEFAULT_SETS = (Path("tests/data/train/consumer_train"), Path("data/reader/consumer_reader"))
 MEDQUAD_CONSUMER = Path("data/reader/medquad_consumer")
 EXCLUDED = Path("data/reader/excluded_medquad.json")
 # Training questions of older sets that repeat a frozen evaluation question almost word for word (ids only).
 NEAR_DUPLICATES = Path("data/reader/near_duplicates.json")
-DEV_SET = Path("data/dev/consumer_dev")
+DEV_SET = Path("tests/data/dev/consumer_dev")
 WORK = Path(".cache/reader")
 # The benchmark sample of `medquote medquad-to-beir --sample 2000 --seed 7` (benchmarks/eval.py).
 BENCHMARK_SAMPLE, BENCHMARK_SEED = 2000, 7
@@ -483,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--medquad-consumer", default=str(MEDQUAD_CONSUMER), help="'' for none")
     parser.add_argument("--medquad-questions", type=int, default=1800)
     parser.add_argument("--work", type=Path, default=WORK, help="pairs, checkpoints and the trained model")
-    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--epochs", type=float, default=1.6)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--max-length", type=int, default=192)
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="held-out consumer set for the card's figures")

@@ -6,6 +6,7 @@ import ast
 import json
 import re
 
+import numpy as np
 import pytest
 from conftest import REPO_ROOT
 
@@ -66,3 +67,18 @@ def test_the_open_corpus_sets_documents_are_held_out_of_training():
     trained_on = json.loads((READER_DATA / "medquad_consumer" / "documents.json").read_text(encoding="utf-8"))
     focuses = {d["focus"].strip().lower() for d in frozen}
     assert not [d for d in trained_on if d["focus"].strip().lower() in focuses]
+
+
+@pytest.mark.slow
+def test_the_trainer_runs_a_few_steps_and_exports_a_loadable_model(tmp_path, real_seed_index, medquad_dir):
+    """What CI runs of the trainer, so it cannot rot: 3 steps on 64 pairs, exported, loaded, hash-checked."""
+    from medquote.models.reader import Reader
+    from medquote.training.reader import main
+
+    work = tmp_path / "work"
+    assert main(["--smoke", "--index", str(real_seed_index), "--medquad", str(medquad_dir), "--work", str(work)]) == 0
+    manifest = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pairs"] == 64 and manifest["seed"] == 12
+    assert all(len(digest) == 64 for digest in manifest["data"].values())
+    scores = Reader(work / "export").logits("what is clonazepam for", ["Clonazepam treats seizures.", "Keep cool."])
+    assert scores.shape == (2,) and bool(np.all(np.isfinite(scores)))

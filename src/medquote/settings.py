@@ -20,8 +20,8 @@ K = 3
 # Input formats, by the name a manifest entry or `--format` uses.
 FORMATS = ("txt", "md", "html", "pdf", "medquad", "beir")
 
-# Retrievers by name; "default" is what `medquote ask` and the chat use.
-RETRIEVERS = ("bm25", "dense", "hybrid", "default")
+# Retrievers by name; "reader" is what `medquote ask` and the chat use ("default" without the reader).
+RETRIEVERS = ("bm25", "dense", "hybrid", "default", "reader")
 DEFAULT_RETRIEVER = "default"
 
 # Search engines by name (`--engine`); "embedded" (FAISS + bm25s files) is the default. A Milvus server's

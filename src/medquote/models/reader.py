@@ -27,6 +27,25 @@ RETRAIN = "python -m medquote.training.reader"
 
 
 @dataclass(frozen=True, slots=True)
+class Combination:
+    """A read candidate's P(answers) from the reader's raw score ``z`` and what the retriever knew:
+    sigmoid(reader·z + rerank·logit(r) + position·log(1 + i) + intercept), ``r`` the reranker's chance
+    (0.5 where it gave none), ``i`` the candidate's place in the retrieved order. Fitted on dev questions
+    by ``python -m medquote.training.reader``; (scale, 0, 0, shift) is the reader alone, calibrated."""
+
+    reader: float
+    rerank: float = 0.0
+    position: float = 0.0
+    intercept: float = 0.0
+
+    def probabilities(self, z: np.ndarray, rerank: np.ndarray | None = None) -> np.ndarray:
+        r = np.full(len(z), 0.5) if rerank is None else np.where(np.isnan(rerank), 0.5, rerank)
+        r = np.clip(r, 1e-4, 1 - 1e-4)
+        x = self.reader * z + self.rerank * np.log(r / (1 - r)) + self.position * np.log1p(np.arange(len(z)))
+        return 1.0 / (1.0 + np.exp(-(x + self.intercept)))
+
+
+@dataclass(frozen=True, slots=True)
 class ReaderSpec:
     """What ``reader.json`` says of the model file: its hash, input length and calibration."""
 
@@ -39,9 +58,14 @@ class ReaderSpec:
     # subject, "open": many), and the P a further quote needs; chosen on dev sets (training/reader.py).
     thresholds: tuple[tuple[str, float], ...] = (("open", 0.5), ("topic", 0.5))
     further: float = 0.5
+    # Per kind of corpus, how the reader's score is combined with the retriever's (absent: the reader alone).
+    combine: tuple[tuple[str, Combination], ...] = ()
 
     def threshold(self, regime: str) -> float:
         return dict(self.thresholds)[regime]
+
+    def combination(self, regime: str) -> Combination:
+        return dict(self.combine).get(regime) or Combination(self.scale, intercept=self.shift)
 
     @classmethod
     def read(cls, folder: Path) -> ReaderSpec:
@@ -49,11 +73,13 @@ class ReaderSpec:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             thresholds = tuple(sorted((str(k), float(v)) for k, v in data.get("thresholds", {}).items()))
+            combine = tuple(sorted((str(k), Combination(**{n: float(x) for n, x in v.items()}))
+                                   for k, v in data.get("combine", {}).items()))  # fmt: skip
             return cls(
                 str(data["sha256"]), int(data["max_length"]), float(data["scale"]), float(data["shift"]),
-                thresholds or (("open", 0.5), ("topic", 0.5)), float(data.get("further", 0.5)),
+                thresholds or (("open", 0.5), ("topic", 0.5)), float(data.get("further", 0.5)), combine,
             )  # fmt: skip
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(
                 f"{path}: the reader's description is missing or damaged; reinstall medquote or run {RETRAIN}"
             ) from exc
@@ -130,9 +156,16 @@ class Reader:
         return out
 
     def probabilities(self, question: str, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated P(answers) for each (question, text)."""
+        """Calibrated P(answers) for each (question, text), the reader alone."""
         z = self.spec.scale * self.logits(question, texts) + self.spec.shift
         return 1.0 / (1.0 + np.exp(-z))
+
+    def candidates(
+        self, question: str, texts: Sequence[str], regime: str, rerank: np.ndarray | None = None
+    ) -> np.ndarray:
+        """P(answers) of a question's first candidates, in retrieved order, the reader's score combined with
+        the reranker's chances ``rerank`` as chosen for this kind of corpus."""
+        return self.spec.combination(regime).probabilities(self.logits(question, texts), rerank)
 
 
 @cache

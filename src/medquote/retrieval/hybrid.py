@@ -84,8 +84,9 @@ class Scored:
     # The reranker's chance that the candidate answers, for the first candidates of a single-topic corpus
     # (NaN for the others); None when the fused order stands (medquote.retrieval.rerank).
     answers: np.ndarray | None = None
-    # The reader's calibrated P(answers) for the first candidates (NaN for the others); None without a reader
-    # (medquote.models.reader). Where it is given, it decides the order of the candidates it read.
+    # P(answers) for the first candidates (NaN for the others): the reader's score combined with the
+    # reranker's (medquote.models.reader.Combination); None without a reader. Where it is given, it
+    # decides the order of the candidates it read.
     read: np.ndarray | None = None
 
     def order(self) -> np.ndarray:
@@ -117,7 +118,7 @@ class Scored:
 
     def ranking(self) -> np.ndarray:
         """A score per candidate that sorts as ``order`` does (the fused score when nothing was reranked)."""
-        if self.answers is None:
+        if self.answers is None and self.read is None:
             return self.fused
         ranking = np.empty(len(self.rows), dtype=np.float32)
         ranking[self.order()] = np.arange(len(self.rows), 0, -1, dtype=np.float32)
@@ -211,7 +212,9 @@ class HybridRetriever:
         passages = [self.index.passages[int(scored.rows[p])] for p in top]
         texts = [context_text(p, self.index.source_of(p)) for p in passages]
         read = np.full(len(scored.rows), np.nan)
-        read[top] = self.reader.probabilities(question, texts)  # type: ignore[union-attr]
+        rerank = scored.answers[top] if scored.answers is not None else None
+        regime = "topic" if self.index.topic else "open"
+        read[top] = self.reader.candidates(question, texts, regime, rerank)  # type: ignore[union-attr]
         return replace(scored, read=read)
 
     def _answers(

@@ -1,4 +1,6 @@
-"""The retrievers by name: ``bm25``, ``dense``, ``hybrid`` (dense + BM25 only) and ``default``."""
+"""The retrievers by name: ``bm25``, ``dense``, ``hybrid`` (dense + BM25 only), ``default`` (without the
+reader) and ``reader`` (what the assistant runs: the default one with the reader ordering its first
+candidates)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,14 @@ def _default(index: Index, embedder: Embedder) -> HybridRetriever:
     return retriever
 
 
+def _reader(index: Index, embedder: Embedder) -> HybridRetriever:
+    from medquote.models.reader import Reader
+
+    retriever = HybridRetriever(index, embedder, reader=Reader(threads=2))
+    retriever.name = "reader"
+    return retriever
+
+
 def _plain(index: Index, embedder: Embedder) -> HybridRetriever:
     return HybridRetriever(index, embedder, weights=PLAIN_WEIGHTS)
 
@@ -28,6 +38,7 @@ _FACTORIES: dict[str, Callable[[Index, Embedder], Retriever]] = {
     "dense": DenseRetriever,
     "hybrid": _plain,
     "default": _default,
+    "reader": _reader,
 }
 assert tuple(_FACTORIES) == RETRIEVERS, "settings.RETRIEVERS and the registry must name the same retrievers"
 

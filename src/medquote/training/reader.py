@@ -398,15 +398,12 @@ def evaluate(folder: Path, index_dir: Path, dev_set: Path, medquad_dev: list[tup
     hits = [int(np.argmax(lg)) == pos for lg, pos, _ in open_]
     ranks = [1 + int(np.sum(lg > lg[pos])) for lg, pos, _ in open_]
 
-    def choose(answered: list[float], refused: list[float]) -> float:
-        """The threshold with the fewest mistakes, a quote on an unanswerable question counted twice."""
-        grid = np.linspace(0.05, 0.95, 91)
-        cost = [np.mean(np.array(answered) < t) + 2 * np.mean(np.array(refused) >= t) for t in grid]
-        return round(float(grid[int(np.argmin(cost))]), 3)
-
     best_answerable = [float(pr.max()) for pr, _ in answerable]
     best_other = [float(pr.max()) for pr in other]
-    thresholds = {"topic": choose(best_answerable, best_other), "open": choose(open_answerable, open_missing)}
+    thresholds = {
+        "topic": choose_threshold(best_answerable, best_other),
+        "open": choose_threshold(open_answerable, open_missing),
+    }
     t = thresholds["topic"]
     return {
         "calibration": {"scale": round(scale, 6), "shift": round(shift, 6)},
@@ -431,6 +428,88 @@ def evaluate(folder: Path, index_dir: Path, dev_set: Path, medquad_dev: list[tup
             "auc_answer_present_vs_removed": round(roc_auc(open_answerable, open_missing), 4),
         },
     }
+
+
+def fit_combination(folder: Path, index_dir: Path, dev_set: Path, depth: int) -> dict[str, Any]:
+    """How the reader's score is combined with the retriever's on a single-topic corpus, chosen on the
+    consumer dev set: a logistic regression over each read candidate (the reader's raw score, the
+    reranker's logit, the log of its retrieved place; answers = graded ≥ 1), and the threshold on the
+    best candidate's combined P. Figures are out of fold (5 folds by question)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from medquote.answer.assistant import Assistant
+    from medquote.eval.answers import load_consumer_set, locate, passage_grade
+    from medquote.models.reader import Reader
+    from medquote.records import context_text
+
+    reader = Reader(folder, threads=2)
+    assistant = Assistant.from_index(index_dir, reader=False)
+    index = assistant.index
+    dataset = load_consumer_set(dev_set)
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    groups: list[int] = []
+    kinds: list[str] = []
+    for q in dataset.questions:
+        if q.previous:
+            continue
+        spans = locate(index, dataset.judgements.get(q.id, ()))
+        scored = assistant.retriever.score(q.text)
+        top = scored.retrieved_order()[:depth]
+        passages = [index.passages[int(scored.rows[p])] for p in top]
+        z = reader.logits(q.text, [context_text(p, index.source_of(p)) for p in passages])
+        r = scored.answers[top] if scored.answers is not None else np.full(len(top), 0.5)
+        r = np.clip(np.where(np.isnan(r), 0.5, r), 1e-4, 1 - 1e-4)
+        for i, (passage, zi, ri) in enumerate(zip(passages, z, r, strict=True)):
+            grade = passage_grade(passage, spans) if q.type == "answerable" else 0
+            rows.append([float(zi), float(np.log(ri / (1 - ri))), float(np.log1p(i))])
+            labels.append(int(grade >= 1))
+            groups.append(len(kinds))
+        kinds.append(q.type)
+    x, y, g = np.array(rows), np.array(labels), np.array(groups)
+
+    def per_question(p: np.ndarray) -> tuple[list[float], list[float], float]:
+        """Best P of answerable and other questions, and the share whose best candidate answers."""
+        best_answerable, best_other, first = [], [], []
+        for n, kind in enumerate(kinds):
+            mine = g == n
+            if kind == "answerable":
+                best_answerable.append(float(p[mine].max()))
+                first.append(bool(y[mine][int(np.argmax(p[mine]))]))
+            else:
+                best_other.append(float(p[mine].max()))
+        return best_answerable, best_other, float(np.mean(first))
+
+    figures: dict[str, Any] = {"depth": depth, "questions": len(kinds)}
+    for name, columns in {"reader": [0], "reader+rerank": [0, 1], "reader+rerank+position": [0, 1, 2]}.items():
+        oof = np.zeros(len(y))
+        for train_rows, test_rows in GroupKFold(n_splits=5).split(x, y, g):
+            model = LogisticRegression(C=1.0).fit(x[train_rows][:, columns], y[train_rows])
+            oof[test_rows] = model.predict_proba(x[test_rows][:, columns])[:, 1]
+        answerable, other, first = per_question(oof)
+        t = choose_threshold(answerable, other)
+        figures[name] = {
+            "first_answers": round(first, 4),
+            "auc_best": round(roc_auc(answerable, other), 4),
+            "threshold": t,
+            "not_found_answerable": round(float(np.mean(np.array(answerable) < t)), 4),
+            "quotes_unanswerable": round(float(np.mean(np.array(other) >= t)), 4),
+        }
+    retriever_first = per_question(-x[:, 2])[2]  # the retrieved order
+    figures["retriever_first_answers"] = round(retriever_first, 4)
+    final = LogisticRegression(C=1.0).fit(x, y)
+    coef = [float(c) for c in final.coef_[0]]
+    figures["combination"] = {"reader": round(coef[0], 6), "rerank": round(coef[1], 6), "position": round(coef[2], 6),
+                              "intercept": round(float(final.intercept_[0]), 6)}  # fmt: skip
+    return figures
+
+
+def choose_threshold(answered: list[float], refused: list[float]) -> float:
+    """The threshold with the fewest mistakes, a quote on an unanswerable question counted twice."""
+    grid = np.linspace(0.05, 0.95, 91)
+    cost = [np.mean(np.array(answered) < t) + 2 * np.mean(np.array(refused) >= t) for t in grid]
+    return round(float(grid[int(np.argmin(cost))]), 3)
 
 
 def medquad_dev_items(
@@ -491,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs-only", action="store_true")
     parser.add_argument("--export-only", action="store_true", help="export and evaluate WORK/model again")
     parser.add_argument("--smoke", action="store_true", help="a few steps on a tiny sample")
+    parser.add_argument("--evaluate-only", action="store_true", help="evaluate and calibrate the exported model again")
     args = parser.parse_args(argv)
     args.medquad_consumer = Path(args.medquad_consumer) if args.medquad_consumer else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
@@ -523,8 +603,13 @@ def main(argv: list[str] | None = None) -> int:
     manifest: dict[str, Any] = {
         "seed": SEED,
         "data": {str(f): sha256(f) for f in [*data_files, EXCLUDED]},
-        "medquad": {"dir": str(args.medquad), "answers": len(answers), "held_out_documents": len(held_out),
-                    "questions": n_medquad, "dev_questions": [a.qid for a in dev]},  # fmt: skip
+        "medquad": {
+            "dir": str(args.medquad),
+            "answers": len(answers),
+            "held_out_documents": len(held_out),
+            "questions": n_medquad,
+            "dev_questions": [a.qid for a in dev],
+        },  # fmt: skip
         "pairs": len(pairs),
         "pairs_sha256": sha256(work / "pairs.jsonl"),
         "counts": dict(sorted(counts.items())),
@@ -532,22 +617,29 @@ def main(argv: list[str] | None = None) -> int:
     (work / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     if args.pairs_only:
         return 0
-    model = (work / "model") if args.export_only else train(
-        pairs, work, epochs=args.epochs, batch=4 if args.smoke else args.batch, max_length=args.max_length,
-        max_steps=3 if args.smoke else -1)  # fmt: skip
-    log.info("trained in %.0f s: %s", time.time() - started, model)
     folder = args.out or (work / "export")
-    export(model, folder, max_length=args.max_length)
-    log.info("exported to %s", folder)
+    if not args.evaluate_only:
+        model = (work / "model") if args.export_only else train(
+            pairs, work, epochs=args.epochs, batch=4 if args.smoke else args.batch, max_length=args.max_length,
+            max_steps=3 if args.smoke else -1)  # fmt: skip
+        log.info("trained in %.0f s: %s", time.time() - started, model)
+        export(model, folder, max_length=args.max_length)
+        log.info("exported to %s", folder)
     if args.smoke:
         return 0
     figures = evaluate(folder, args.index, args.dev, medquad_dev_items(dev, answers, bm25))
-    (work / "figures.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     # The calibration and thresholds chosen on the dev sets go into the shipped description.
     spec = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
+    from medquote.retrieval.hybrid import READ_DEPTH
+
+    combined = fit_combination(folder, args.index, args.dev, READ_DEPTH)
+    figures["default_dev_combined"] = combined
+    figures["thresholds"]["topic"] = combined["reader+rerank+position"]["threshold"]
     further = max(0.5, figures["thresholds"]["topic"])
-    spec.update(figures["calibration"], thresholds=figures["thresholds"], further=further)
+    spec.update(figures["calibration"], thresholds=figures["thresholds"], further=further,
+                combine={"topic": combined["combination"]})  # fmt: skip
     (folder / "reader.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    (work / "figures.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     write_card(folder, manifest, figures, args)
     log.info("held out: %s", json.dumps(figures))
     return 0

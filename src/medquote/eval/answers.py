@@ -70,7 +70,10 @@ def load_consumer_set(folder: Path | str) -> ConsumerSet:
         raise DatasetError(f"{folder}: follow-ups {', '.join(unknown)} name a question the set does not hold")
     questions = tuple(
         ConsumerQuestion(
-            str(q["_id"]), str(q["text"]), str(q["type"]), q.get("previous") or texts_by_id.get(q.get("follow_up_of")),
+            str(q["_id"]),
+            str(q["text"]),
+            str(q["type"]),
+            q.get("previous") or texts_by_id.get(q.get("follow_up_of")),
             str(q.get("style") or "plain"),
         )
         for q in raw_questions

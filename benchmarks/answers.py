@@ -22,7 +22,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.answer.assistant import Assistant
-from medquote.eval.answers import AnswerEvaluation, evaluate_answers, evaluate_open, load_consumer_set
+from medquote.eval.answers import (
+    AnswerEvaluation,
+    evaluate_answers,
+    evaluate_open,
+    full_question_rewrites,
+    load_consumer_set,
+)
 from medquote.index.build import build_index
 from medquote.index.embed import make_embedder
 
@@ -35,7 +41,8 @@ def per_question(result: AnswerEvaluation) -> list[dict]:
     """Every question with what it got: the per-question file of a measurement."""
     return [
         {"id": r.question.id, "type": r.question.type, "style": r.question.style, "text": r.question.text,
-         "status": str(r.answer.status), "grades": list(r.grades), "highlight": r.highlight,
+         "status": str(r.answer.status), "previous": list(r.question.previous),
+         "searched_as": r.answer.searched_as, "grades": list(r.grades), "highlight": r.highlight,
          "first_quote": r.answer.quotes[0].text[:160] if r.answer.quotes else None}
         for r in result.rows
     ]  # fmt: skip
@@ -70,7 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         build_index(ROOT / "corpus", args.cache, embedder)
         assistant = Assistant.from_index(args.cache, reader=reader)
         for folder in sets:
-            report(evaluate_answers(assistant, load_consumer_set(folder)), folder.name + args.suffix, args.quiet)
+            dataset = load_consumer_set(folder)
+            result = evaluate_answers(assistant, dataset)
+            rewrites = full_question_rewrites(dataset, assistant.names, assistant.topic)
+            result.summary["full_questions_rewritten_after_the_one_before"] = len(rewrites)
+            report(result, folder.name + args.suffix, args.quiet)
+            for text in rewrites if not args.quiet else ():
+                print(f"  full question rewritten: {text}")
     if args.open:
         assistant = Assistant.from_index(args.medquad_index, reader=reader)
         for folder in args.open:

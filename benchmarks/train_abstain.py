@@ -39,7 +39,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.answer.abstain import FEATURES, AnswerabilityModel, Regime, answerability
-from medquote.answer.followup import with_subject
+from medquote.answer.conversation import Conversation
 from medquote.eval.answers import load_consumer_set
 from medquote.eval.beir import load_beir, read_questions
 from medquote.eval.corpus import prepare_index
@@ -63,6 +63,14 @@ OPEN_MIN_COSINE = 0.55
 TOPIC_SETS = ("tests/data/dev/consumer_dev", "tests/data/train/consumer_train")
 
 
+NAMES = ("klonopin", "clonazepam", "rivotril")  # the default corpus's topic and its synonyms
+
+
+def searched_as(text: str, previous: tuple[str, ...]) -> str:
+    """A question as the assistant searches it after the chat's earlier questions."""
+    return Conversation.of(previous, NAMES, "Klonopin").rewrite(text, NAMES, "Klonopin") or text
+
+
 def topic_questions() -> list[tuple[str, bool]]:
     """(question as searched, answerable) for every labelled question on the default corpus."""
     rows = []
@@ -71,7 +79,7 @@ def topic_questions() -> list[tuple[str, bool]]:
             continue
         labelled = load_consumer_set(ROOT / folder)
         rows += [
-            (with_subject(q.text, q.previous) if q.previous else q.text, q.type == "answerable")
+            (searched_as(q.text, q.previous), q.type == "answerable")
             for q in labelled.questions
         ]
     rows += [(text, True) for _, text in load_beir(ROOT / "tests/data/seed_eval").queries]

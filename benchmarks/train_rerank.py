@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.answer.assistant import Assistant
-from medquote.answer.followup import is_follow_up, with_subject
+from medquote.answer.conversation import Conversation
 from medquote.eval.answers import load_consumer_set, locate, passage_grade
 from medquote.index.build import build_index
 from medquote.index.embed import make_embedder
@@ -50,8 +50,9 @@ def candidate_rows(assistant: Assistant, folders: list[Path]) -> tuple[np.ndarra
             if question.type != "answerable":
                 continue
             text = question.text
-            if question.previous and is_follow_up(text, assistant.names):
-                text = with_subject(text, clean_question(question.previous)[0])
+            if question.previous:
+                earlier = Conversation.of(question.previous, assistant.names, assistant.topic)
+                text = earlier.rewrite(text, assistant.names, assistant.topic) or text
             scored = retriever.score(text)
             top = np.argsort(-scored.fused, kind="stable")[:DEPTH]
             spans = locate(index, dataset.judgements.get(question.id, ()))

@@ -117,7 +117,7 @@ class FakeAssistant:
 
         self._sources = _fake_sources()
         self.questions: list[str] = []
-        self.previous: list[str | None] = []
+        self.previous: list = []
         self.release = threading.Event()
         self.release.set()
 
@@ -142,7 +142,7 @@ class FakeAssistant:
         h_start = text.index(highlight)
         return Quote(passage, source, 0.9, h_start, h_start + len(highlight))
 
-    def answer(self, question: str, *, previous: str | None = None):
+    def answer(self, question: str, *, previous=None):
         from medquote.errors import InputError
         from medquote.records import Answer, Emergency, Status, Triage, TriageLevel
         from medquote.safety import templates
@@ -173,10 +173,11 @@ class FakeAssistant:
             quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
             triage = Triage(TriageLevel.CHECK, "overdose", guidance)
             return Answer(status=Status.ANSWERED, quotes=(quote,), triage=triage, **common)
-        if q.startswith("and ") and previous:
+        last = previous if isinstance(previous, str) else (list(previous or ()) or [None])[-1]
+        if q.startswith("and ") and last:
             start = asthma.text.index("Common")
             quote = self._quote(asthma, start, len(asthma.text), "wheezing, coughing, chest tightness")
-            searched_as = f"{previous.rstrip('?')}: {question}"
+            searched_as = f"{last.rstrip('?')}: {question}"
             return Answer(status=Status.ANSWERED, quotes=(quote,), searched_as=searched_as, **common)
         if "asthma" in q:
             start = asthma.text.index("Common")

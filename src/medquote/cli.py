@@ -47,6 +47,7 @@ examples (run from the project folder, or pass --corpus / --index):
   medquote index verify                  re-check every hash of the live build (--corpus DIR: and its sources)
   medquote ask "How long does clonazepam stay in the body?"
   medquote ask "What is Klonopin used for?" --json --index ~/medquote/index
+  medquote ask "how long does that last?" --after "What are the withdrawal symptoms of Klonopin?"
   medquote serve                         the browser chat on http://127.0.0.1:7860
   medquote serve --engine milvus --uri http://127.0.0.1:19530    search with a Milvus server
   medquote sources list                  what the corpus holds, and each source's provenance
@@ -204,7 +205,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         options["resources"] = load_resources(Path(args.resources))
     options["engine"] = engine_spec(args)
     assistant = Assistant.from_index(_existing_index(args.index), model=args.model, backend=args.backend, **options)
-    answer = assistant.answer(args.question)
+    answer = assistant.answer(args.question, previous=args.after or None)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -311,6 +312,8 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=whole_number(1, MAX_K), default=K, help=f"at most this many quotes (1-{MAX_K})")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--resources", help="TOML file with emergency guidance for your country")
+    ask.add_argument("--after", action="append", metavar="QUESTION",
+                     help="a question asked before this one in the same conversation (repeat, oldest first)")  # fmt: skip
     ask.add_argument("--debug", action="store_true", help="also show why passages ranked as they did (on stderr)")
     _add_model(ask, "the one the index was built with")
     add_engine_options(ask)

@@ -61,7 +61,7 @@ def test_evaluation_asks_follow_ups_after_their_question_and_summarises(tmp_path
     (folder / "judgements.jsonl").write_text("", encoding="utf-8")
     fake_assistant.index = type("I", (), {"manifest": {"sources": {}}, "sources": {}})()
     result = evaluate_answers(fake_assistant, load_consumer_set(folder))
-    assert fake_assistant.previous == [None, "What are the symptoms of asthma?", None]
+    assert fake_assistant.previous == [(), ("What are the symptoms of asthma?",), ()]
     assert result.summary["answerable"] == 2 and result.summary["answered_off_topic"] == 0
     assert result.summary["first_answers"] == 0.0  # nothing judged: no quote counts as answering
 
@@ -73,7 +73,10 @@ def test_a_follow_up_gives_its_previous_question_by_id_or_by_text(tmp_path):
     rows = [first, {"_id": "b", "text": "so is it like valium?", "type": "answerable", "previous": first["text"]}]
     (folder / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     (folder / "judgements.jsonl").write_text("", encoding="utf-8")
-    assert [q.previous for q in load_consumer_set(folder).questions] == [None, "is klonopin a benzo"]
+    assert [q.previous for q in load_consumer_set(folder).questions] == [(), ("is klonopin a benzo",)]
+    rows[1]["previous"] = [first["text"], "and is it strong?"]  # a conversation's earlier turns, in order
+    (folder / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert load_consumer_set(folder).questions[1].previous == (first["text"], "and is it strong?")
     del rows[1]["previous"]
     rows[1]["follow_up_of"] = "z"
     (folder / "questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")

@@ -432,6 +432,17 @@ def test_api_ask_returns_the_answer_json(server):
     assert set(result) >= {"question", "passages", "disclaimer", "emergency", "notes", "index_version"}
 
 
+def test_api_ask_takes_the_conversations_earlier_questions(server):
+    from gradio_client import Client
+
+    client = Client(server[0], verbose=False)
+    result = client.predict("and at night?", ["What are the symptoms of asthma?"], api_name="/ask")
+    assert result["searched_as"] == "What are the symptoms of asthma: and at night?"
+    assert client.predict("and at night?", api_name="/ask")["searched_as"] is None  # no history: as typed
+    with pytest.raises(Exception, match="history must be a list of the earlier questions"):
+        client.predict("and at night?", [3], api_name="/ask")
+
+
 class WaitingAssistant(FakeAssistant):
     """Answers only once ``parties`` questions are being answered at the same time."""
 

@@ -144,14 +144,20 @@ def test_a_real_quote_opens_in_the_stored_source_it_is_a_slice_of(page, e2e_root
     viewer.close()
 
 
-def test_a_follow_up_inherits_the_subject_of_the_question_before_it(page):
+def test_a_three_turn_conversation_searches_each_follow_up_as_the_question_it_stands_for(page):
     from medquote.safety.templates import SEARCHED_AS_LABEL
 
     ask(page, "What are the common side effects of Klonopin?")
+    assert page.locator("#mq-chat .mq-answer").last.locator(".mq-searched-as").count() == 0  # asked in full
     ask(page, "are they permanent?")
+    label = page.locator("#mq-chat .mq-answer").last.locator(".mq-searched-as").inner_text()
+    assert label.startswith(SEARCHED_AS_LABEL) and "side effects of Klonopin permanent?" in label
+    ask(page, "and with alcohol?")
     reply = page.locator("#mq-chat .mq-answer").last
     label = reply.locator(".mq-searched-as").inner_text()
-    assert label.startswith(SEARCHED_AS_LABEL) and "side effects of Klonopin: are they permanent?" in label
-    # The subject carried over: the quotes are about Klonopin's side effects, not about "they" in general.
+    # The new aspect is searched with the medicine's name only, not drowned by the first question's words.
+    assert label.startswith(SEARCHED_AS_LABEL) and "Klonopin: and with alcohol?" in label
+    assert "side effects" not in label
+    # The subject carried over and the new aspect decided: the quotes are about Klonopin and alcohol.
     quotes = " ".join(reply.locator("blockquote.mq-quote").all_inner_texts())
-    assert "side effects" in quotes
+    assert "alcohol" in quotes.lower()

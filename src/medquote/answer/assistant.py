@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from medquote.answer.abstain import Abstention, calibrated_for
-from medquote.answer.followup import is_follow_up, with_subject
+from medquote.answer.conversation import Conversation
 from medquote.answer.highlight import bm25_idf, highlight_span, read_highlights
 from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError, MedquoteError
 from medquote.index.engine import EMBEDDED, EngineSpec, live_build
@@ -32,6 +32,8 @@ from medquote.safety.checks import clean_question, is_personal_dosing_question
 from medquote.safety.resources import DEFAULT_RESOURCES, EmergencyResources
 from medquote.safety.triage import Triager
 from medquote.settings import DEFAULT_BACKEND, K
+
+_SEVERITY = {TriageLevel.NONE: 0, TriageLevel.CHECK: 1, TriageLevel.EMERGENCY: 2}
 
 log = logging.getLogger(__name__)
 
@@ -168,26 +170,31 @@ class Assistant:
         self.answer(next(iter(self.example_questions), "What is it used for?"))
 
     # -- answering -----------------------------------------------------------------------------------
-    def answer(self, question: str, *, previous: str | None = None) -> Answer:
-        """Answer one question (``previous``: the question asked just before in the same chat, which a
-        short follow-up without a subject of its own is read with). Raises ``InputError`` for empty input."""
+    def answer(self, question: str, *, previous: str | Sequence[str] | None = None) -> Answer:
+        """Answer one question. ``previous``: the questions asked before it in the same chat, oldest first
+        (or the one just before it): a follow-up without a subject of its own is searched as the question
+        it stands for (``Answer.searched_as``). Raises ``InputError`` for empty input."""
         self.reload_if_changed()
         text, notes = clean_question(question)
         state = self._state
         version = state.index.version
-        searched_as = None
-        if previous and is_follow_up(text, self.names):
-            searched_as = with_subject(text, clean_question(previous)[0])
-        # One batch: the question as retrieval embeds it (synonyms added) and as triage reads it.
-        query_text = state.retriever.query_text(text)
-        texts = list(dict.fromkeys([query_text, text]))
+        earlier = [previous] if isinstance(previous, str) else list(previous or ())
+        conversation = Conversation.of([clean_question(q)[0] for q in earlier if q and q.strip()], self.names, self.topic)
+        searched_as = conversation.rewrite(text, self.names, self.topic)
+        # One batch: the question as retrieval embeds it (synonyms added) and as triage reads it, as typed
+        # and, for a follow-up, with its context.
+        query_text = state.retriever.query_text(searched_as or text)
+        texts = list(dict.fromkeys([query_text, text, *([searched_as] if searched_as else [])]))
         vectors = dict(zip(texts, state.retriever.embedder.encode(texts), strict=True))
         found = self.triager.assess(text, vectors[text])
+        if searched_as and found.level != TriageLevel.EMERGENCY:
+            in_context = self.triager.assess(searched_as, vectors[searched_as])
+            found = in_context if _SEVERITY[in_context.level] > _SEVERITY[found.level] else found
         if found.level == TriageLevel.EMERGENCY:
             # Guidance only: nothing retrieved can come before or instead of it.
             return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, found.guidance, None, notes, version, found)
         searched = searched_as or text
-        search_vector = vectors[query_text] if searched_as is None else None
+        search_vector = vectors[query_text]
         try:
             quotes = self._quotes(state, searched, search_vector)
         except EngineUnavailableError:

@@ -10,6 +10,7 @@ it).
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,7 +30,7 @@ class ConsumerQuestion:
     id: str
     text: str
     type: str
-    previous: str | None = None  # a follow-up: the question asked just before it in the same chat
+    previous: tuple[str, ...] = ()  # a follow-up: the questions asked before it in the same chat, oldest first
     style: str = "plain"  # "chat": a message with context before the question (sets that mark it)
 
 
@@ -56,9 +57,7 @@ def load_consumer_set(folder: Path | str) -> ConsumerSet:
         raw_questions = [
             json.loads(line) for line in (folder / "questions.jsonl").open(encoding="utf-8") if line.strip()
         ]
-        raw_judgements = [
-            json.loads(line) for line in (folder / "judgements.jsonl").open(encoding="utf-8") if line.strip()
-        ]
+        raw_judgements = _judgements(folder)
     except (OSError, ValueError) as exc:
         raise DatasetError(
             f"{folder}: cannot read questions.jsonl and judgements.jsonl ({exc}); check the folder"
@@ -73,7 +72,7 @@ def load_consumer_set(folder: Path | str) -> ConsumerSet:
             str(q["_id"]),
             str(q["text"]),
             str(q["type"]),
-            q.get("previous") or texts_by_id.get(q.get("follow_up_of")),
+            _earlier(q.get("previous") or texts_by_id.get(q.get("follow_up_of"))),
             str(q.get("style") or "plain"),
         )
         for q in raw_questions
@@ -85,6 +84,21 @@ def load_consumer_set(folder: Path | str) -> ConsumerSet:
     for j in raw_judgements:
         judgements.setdefault(str(j["query_id"]), []).append((str(j["article"]), str(j["span"]), int(j["grade"])))
     return ConsumerSet(folder.name, questions, {q: tuple(v) for q, v in judgements.items()})
+
+
+def _judgements(folder: Path) -> list[dict]:
+    """A set's judgements: ``judgements.jsonl``, or ``judgements.tsv`` (query_id, article, span, grade)."""
+    if not (folder / "judgements.jsonl").exists() and (folder / "judgements.tsv").exists():
+        with (folder / "judgements.tsv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [json.loads(line) for line in (folder / "judgements.jsonl").open(encoding="utf-8") if line.strip()]
+
+
+def _earlier(previous: str | list[str] | None) -> tuple[str, ...]:
+    """A question's ``previous``: one question's text, or the chat's earlier questions in order."""
+    if not previous:
+        return ()
+    return (str(previous),) if isinstance(previous, str) else tuple(str(p) for p in previous)
 
 
 def locate(index: Index, judged: tuple[tuple[str, str, int], ...]) -> list[JudgedSpan]:
@@ -168,6 +182,19 @@ def evaluate_answers(assistant: Assistant, dataset: ConsumerSet) -> AnswerEvalua
     return AnswerEvaluation(dataset.name, tuple(rows), summarise(rows))
 
 
+def full_question_rewrites(dataset: ConsumerSet, names: tuple[str, ...], topic: str) -> list[str]:
+    """The set's full questions (those asked without a previous one) that would be rewritten as follow-ups
+    if asked right after the question before them in the set: a full question never should be."""
+    from medquote.answer.conversation import Conversation
+
+    firsts = [q for q in dataset.questions if not q.previous]
+    return [
+        q.text
+        for before, q in zip(firsts, firsts[1:], strict=False)
+        if Conversation.of([before.text], names, topic).rewrite(q.text, names, topic) is not None
+    ]
+
+
 def highlight_grade(answer: Answer, spans: list[JudgedSpan]) -> int:
     """The grade of the first quote's highlighted sentence: does the sentence a reader's eye goes to hold it?"""
     if not answer.quotes:
@@ -191,7 +218,7 @@ def load_open_set(folder: Path | str) -> tuple[tuple[ConsumerQuestion, ...], dic
             f"{folder}: cannot read questions.jsonl and judgements.jsonl ({exc}); check the folder"
         ) from exc
     questions = tuple(
-        ConsumerQuestion(str(q["_id"]), str(q["text"]), str(q["type"]), None, str(q.get("style") or "plain"))
+        ConsumerQuestion(str(q["_id"]), str(q["text"]), str(q["type"]), (), str(q.get("style") or "plain"))
         for q in raw
     )
     grades: dict[str, dict[str, int]] = {}
@@ -223,6 +250,7 @@ def summarise(rows: list[Judged]) -> dict[str, Any]:
         return round(sum(1 for r in items if test(r)) / len(items), 4) if items else None
 
     follow_ups = [r for r in answerable if r.question.previous]
+    unanswered_follow_ups = [r for r in rows if r.question.previous and r.question.type != "answerable"]
     chat = [r for r in answerable if r.question.style == "chat"]
     correct = [r for r in answerable if r.grades and r.grades[0] >= 1]
     return {
@@ -236,6 +264,12 @@ def summarise(rows: list[Judged]) -> dict[str, Any]:
         "answered_off_topic": sum(1 for r in off_topic if r.answered),
         "follow_ups": len(follow_ups),
         "follow_up_first_answers": share(follow_ups, lambda r: bool(r.grades) and r.grades[0] >= 1),
+        "follow_up_top3_answers": share(follow_ups, lambda r: any(g >= 1 for g in r.grades[:3])),
+        "follow_up_not_found": share(follow_ups, lambda r: not r.answered),
+        "follow_up_unanswerable": len(unanswered_follow_ups),
+        "answered_follow_up_unanswerable": share(unanswered_follow_ups, lambda r: r.answered),
+        "follow_ups_rewritten": share([r for r in rows if r.question.previous], lambda r: bool(r.answer.searched_as)),
+        "first_turns_rewritten": sum(1 for r in rows if not r.question.previous and r.answer.searched_as),
         "chat": len(chat),
         "chat_first_answers": share(chat, lambda r: bool(r.grades) and r.grades[0] >= 1),
         "chat_not_found": share(chat, lambda r: not r.answered),

@@ -87,7 +87,7 @@ class AssistantLike(Protocol):
 
     example_questions: Sequence[str]
 
-    def answer(self, question: str, *, previous: str | None = None) -> Answer: ...
+    def answer(self, question: str, *, previous: str | Sequence[str] | None = None) -> Answer: ...
 
     @property
     def sources(self) -> Sequence[Source]: ...
@@ -297,9 +297,9 @@ def build_app(
             if job:
                 marker = f'id="{PENDING_ID_PREFIX}{job["id"]}"'
                 at = next((i for i, m in enumerate(history) if marker in str(m.get("content", ""))), None)
-                # A short follow-up is read with the question before it (as that one was searched).
-                last = next(reversed(known.values()), None)
-                previous = (last.get("searched_as") or last["question"]) if last else None
+                # The chat's state is its earlier questions, kept in this browser session only: a
+                # follow-up is searched as the question it stands for.
+                previous = [meta["question"] for meta in known.values()]
                 try:
                     answer = assistant.answer(job["question"], previous=previous)
                     known[job["id"]] = _meta(answer, job["id"])
@@ -361,10 +361,13 @@ def build_app(
                 *switch(True),
             )
 
-        def ask(question: str) -> dict[str, Any]:
-            """Answer a question; the JSON of ``medquote ask --json``."""
+        def ask(question: str, history: list[str] | None = None) -> dict[str, Any]:
+            """Answer a question; the JSON of ``medquote ask --json``. ``history``: the questions asked
+            before it in the same conversation, oldest first (a follow-up is searched with them)."""
+            if history is not None and not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
+                raise gr.Error("history must be a list of the earlier questions, as text.", print_exception=False)
             try:
-                return assistant.answer(question).to_dict()
+                return assistant.answer(question, previous=history or None).to_dict()
             except InputError as exc:
                 raise gr.Error(str(exc), print_exception=False) from exc
             except IndexMismatchError as exc:

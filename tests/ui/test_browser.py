@@ -450,9 +450,9 @@ class WaitingAssistant(FakeAssistant):
         super().__init__()
         self.barrier = threading.Barrier(parties, timeout=10)
 
-    def answer(self, question: str):
+    def answer(self, question: str, *, previous=None):
         self.barrier.wait()  # raises BrokenBarrierError if the server ran the questions one by one
-        return super().answer(question)
+        return super().answer(question, previous=previous)
 
 
 def test_questions_are_answered_in_parallel():

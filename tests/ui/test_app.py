@@ -370,7 +370,7 @@ def test_build_app_returns_blocks_without_launching(fake_assistant, tmp_path):
     assert isinstance(demo, gr.Blocks)
     assert not (tmp_path / "f.jsonl").exists()
     public = [f.api_name for f in demo.fns.values() if f.api_visibility == "public"]
-    assert public == ["ask"]
+    assert public == ["ask", "ask_after"]
 
 
 def test_api_endpoint_returns_the_ask_json(fake_assistant):

@@ -22,7 +22,6 @@ from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNot
 from medquote.index.engine import EMBEDDED, EngineSpec, live_build
 from medquote.index.manifest import built_backend, cache_dir
 from medquote.index.store import Index, load_index
-from medquote.index.terms import tokenize
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
 from medquote.retrieval.base import check_k
 from medquote.retrieval.hybrid import HybridRetriever
@@ -32,6 +31,7 @@ from medquote.safety.checks import clean_question, is_personal_dosing_question
 from medquote.safety.resources import DEFAULT_RESOURCES, EmergencyResources
 from medquote.safety.triage import Triager
 from medquote.settings import DEFAULT_BACKEND, K
+from medquote.text.tokens import tokenize
 
 _SEVERITY = {TriageLevel.NONE: 0, TriageLevel.CHECK: 1, TriageLevel.EMERGENCY: 2}
 

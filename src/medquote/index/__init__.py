@@ -2,7 +2,7 @@
 
 ``chunk`` cuts passages (exact slices of their source), ``embed`` (backends by name; ``onnx`` exports
 and runs the model in onnxruntime) and ``cache`` turn them into vectors without re-embedding unchanged
-text, ``terms`` tokenises for BM25, ``qtypes`` precomputes what each passage says about its type,
+text (tokenised for BM25 by ``medquote.text.tokens``), ``qtypes`` precomputes what each passage says about its type,
 ``build`` runs it all, ``publish`` swaps the new build in, ``manifest`` names the folder's layout,
 ``integrity`` records and checks the sha256 of every built file and source text (``medquote index
 verify``), ``audit`` re-derives a build's source texts from the corpus's vetted files, and ``store``

@@ -19,12 +19,12 @@ from medquote.index.embed import Embedder, split_name
 from medquote.index.integrity import live_problem, sha256_text
 from medquote.index.manifest import FORMAT_VERSION, POINTER, POINTER_FOLDER_HINT, read_manifest
 from medquote.index.publish import publish
-from medquote.index.terms import TOKENIZER_VERSION
 from medquote.ingest.document import Document
 from medquote.ingest.manifest import Corpus, SourceEntry, check, load_corpus
 from medquote.ingest.registry import read_documents
 from medquote.records import Passage, Source, context_text
 from medquote.settings import HNSW_THRESHOLD
+from medquote.text.tokens import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def build_index(
             "normalisation": {
                 "vectors": "l2",
                 "similarity": "inner_product",
-                "text": "medquote.ingest.normalize_text",
+                "text": "medquote.text.normalize.normalize_text",
             },
             "params": params.as_dict(),
             "topic": corpus.topic,

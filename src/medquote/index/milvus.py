@@ -3,7 +3,7 @@
 One collection per build, ``<alias>__<version>`` (``-`` → ``_``), one entity per passage row: ``row``
 (primary key, the row in ``passages.jsonl``), ``passage_id``, ``source_id``, ``start``, ``end``,
 ``vector`` (the unit vector; inner product, exact below ``hnsw_threshold`` passages and HNSW from it, as
-embedded), ``terms`` (the BM25 text, already stemmed by ``medquote.index.terms.tokenize``: Milvus Lite
+embedded), ``terms`` (the BM25 text, already stemmed by ``medquote.text.tokens.tokenize``: Milvus Lite
 ignores stemmer filters, and both engines must tokenise alike) and ``sparse`` (Milvus's BM25 function
 of ``terms``, with the build's k1 and b).
 

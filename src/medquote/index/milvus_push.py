@@ -22,8 +22,8 @@ from medquote.errors import IndexMismatchError, IndexNotFoundError
 from medquote.files import locked
 from medquote.index.manifest import MANIFEST, current_build
 from medquote.index.milvus import bm25_text, client, collection_name, forget_alias, live_collection, unavailable
-from medquote.index.terms import tokenize
 from medquote.records import context_text
+from medquote.text.tokens import tokenize
 
 # Milvus's VARCHAR limit, in bytes; a passage's stemmed terms are far shorter.
 MAX_TERMS_BYTES = 65_535

@@ -20,8 +20,8 @@ from medquote.files import atomic_write, fsync_tree
 from medquote.index.integrity import file_hashes
 from medquote.index.manifest import BUILDS, MANIFEST, POINTER
 from medquote.index.qtypes import passage_features
-from medquote.index.terms import tokenize
 from medquote.records import Passage, Source, context_text
+from medquote.text.tokens import tokenize
 
 if TYPE_CHECKING:
     from medquote.index.build import BuildParams

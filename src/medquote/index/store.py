@@ -16,8 +16,8 @@ from medquote.index.embed import split_name
 from medquote.index.engine import EMBEDDED, EngineSpec, SearchEngine, engine_kind
 from medquote.index.integrity import check_files, file_hashes, read_build_manifest, sha256_text, vetted_hashes
 from medquote.index.manifest import REPAIR_HINT
-from medquote.index.terms import tokenize
 from medquote.records import Passage, Source
+from medquote.text.tokens import tokenize
 
 log = logging.getLogger(__name__)
 

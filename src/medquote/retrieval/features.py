@@ -16,8 +16,8 @@ import numpy as np
 from medquote.index.embed import Embedder
 from medquote.index.qtypes import TEMPLATE_WORDS, TYPE_NAMES, prototype_texts
 from medquote.index.store import Index
-from medquote.index.terms import jaccard, trigrams, words
 from medquote.retrieval.query import Query
+from medquote.text.tokens import jaccard, trigrams, words
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,8 +122,8 @@ def quality(dataset: Path, backend: str, cache: Path, unanswerable: Path, topic:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from medquote.embed.registry import make_embedder
     from medquote.eval.medquad_to_beir import medquad_to_beir
-    from medquote.index.embed import make_embedder
     from medquote.ingest.manifest import load_corpus
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -110,11 +110,11 @@ def load_rss(index_dir: Path, engine: EngineSpec) -> float:
 
 
 def medquad(dataset: Path, cache: Path, server: LocalMilvus, queries: int) -> dict[str, Any]:
+    from medquote.embed.sbert import SentenceTransformerEmbedder
     from medquote.eval.beir import load_beir
     from medquote.eval.corpus import prepare_index
     from medquote.eval.runs import evaluate
     from medquote.index.build import build_index
-    from medquote.index.embed import SentenceTransformerEmbedder
     from medquote.index.store import load_index
     from medquote.retrieval.hybrid import HybridRetriever
 

@@ -158,8 +158,9 @@ def _quality(metrics: dict) -> dict:
 
 
 def compare(name: str, dataset_dir: Path, python: Path, args: argparse.Namespace, topic: str = "") -> dict:
+    from medquote.embed.base import default_model_path
+    from medquote.embed.registry import make_embedder
     from medquote.eval.beir import load_beir
-    from medquote.index.embed import default_model_path, make_embedder
 
     dataset = load_beir(dataset_dir)
     embedder = make_embedder(args.backend, cache_dir=args.cache)

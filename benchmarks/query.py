@@ -28,7 +28,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import faiss
 
 from medquote.answer.assistant import Assistant
-from medquote.index.embed import Embedder, make_embedder
+from medquote.embed.base import Embedder
+from medquote.embed.registry import make_embedder
 from medquote.index.manifest import built_backend, cache_dir
 from medquote.index.store import load_index
 from medquote.retrieval.hybrid import HybridRetriever

@@ -33,8 +33,8 @@ _EXPORTS = {
     "load_index": "medquote.index.store",
     "EngineSpec": "medquote.index.engine",
     "push_build": "medquote.index.milvus_push",
-    "Embedder": "medquote.index.embed",
-    "SentenceTransformerEmbedder": "medquote.index.embed",
+    "Embedder": "medquote.embed.base",
+    "SentenceTransformerEmbedder": "medquote.embed.sbert",
     "HybridRetriever": "medquote.retrieval.hybrid",
     "Weights": "medquote.retrieval.hybrid",
     "Retriever": "medquote.retrieval.base",
@@ -72,8 +72,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from medquote.answer.assistant import Assistant
+    from medquote.embed.base import Embedder
+    from medquote.embed.sbert import SentenceTransformerEmbedder
     from medquote.index.build import BuildParams, BuildReport, build_index
-    from medquote.index.embed import Embedder, SentenceTransformerEmbedder
     from medquote.index.engine import EngineSpec
     from medquote.index.milvus_push import push_build
     from medquote.index.store import Index, load_index

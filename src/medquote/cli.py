@@ -102,7 +102,7 @@ def _existing_corpus(path: Path) -> Path:
 
 
 def _embedder(args: argparse.Namespace):
-    from medquote.index.embed import make_embedder
+    from medquote.embed.registry import make_embedder
     from medquote.index.manifest import cache_dir
 
     return make_embedder(args.backend or DEFAULT_BACKEND, args.model, cache_dir=cache_dir(args.index))

@@ -34,7 +34,7 @@ CHUNK_WORDS = 120
 # From this many passages the dense index is approximate (HNSW) instead of exact.
 HNSW_THRESHOLD = 200_000
 
-# Embedding backends (medquote.index.embed.make_embedder); the default builds indexes and, unless an
+# Embedding backends (medquote.embed.registry.make_embedder); the default builds indexes and, unless an
 # index records another, embeds questions. The fastest one whose retrieval quality holds (nDCG@10 within
 # 0.005 of torch on the seed set and on MedQuAD): onnx gives torch's vectors; onnx-int8 is ~2x faster
 # still but lost 0.024 nDCG@10 on the seed set (benchmarks/README.md "Embedding backends").

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from medquote.answer.highlight import expected_answers
+from medquote.embed.base import split_name
 from medquote.files import data_text
-from medquote.index.embed import split_name
 from medquote.index.store import Index
 from medquote.models.reader import Reader
 from medquote.records import context_text

@@ -103,7 +103,7 @@ class Assistant:
         check_k(options.get("k", K))  # type: ignore[arg-type]  # refused before the model and index load
         import faiss
 
-        from medquote.index.embed import make_embedder
+        from medquote.embed.registry import make_embedder
 
         faiss.omp_set_num_threads(1)
         # NumPy's BLAS too: the features' small products split across busy cores wait on them.

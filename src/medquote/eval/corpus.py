@@ -7,11 +7,11 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from medquote.embed.base import Embedder
 from medquote.errors import MedquoteError
 from medquote.eval.beir import BeirDataset
 from medquote.files import locked
 from medquote.index.build import BuildReport, build_index
-from medquote.index.embed import Embedder
 from medquote.index.engine import EMBEDDED, EngineSpec
 from medquote.index.store import Index, load_index
 from medquote.ingest.manifest import check, file_sha256, load_corpus

@@ -1,9 +1,8 @@
 """Stage 2, index: documents → verbatim passages → vectors and BM25 → a self-describing, atomically published build.
 
-``chunk`` cuts passages (exact slices of their source), ``embed`` (backends by name; ``onnx`` exports
-and runs the model in onnxruntime) and ``cache`` turn them into vectors without re-embedding unchanged
-text (tokenised for BM25 by ``medquote.text.tokens``), ``qtypes`` precomputes what each passage says about its type,
-``build`` runs it all, ``publish`` swaps the new build in, ``manifest`` names the folder's layout,
+``chunk`` cuts passages (exact slices of their source), which ``medquote.embed`` turns into vectors
+(without re-embedding unchanged text) and ``medquote.text.tokens`` into BM25 terms; ``qtypes``
+precomputes what each passage says about its type, ``build`` runs it all, ``publish`` swaps the new build in, ``manifest`` names the folder's layout,
 ``integrity`` records and checks the sha256 of every built file and source text (``medquote index
 verify``), ``audit`` re-derives a build's source texts from the corpus's vetted files, and ``store``
 loads a build (``Index``) with its checks. ``engine`` says what searches a build — the embedded FAISS

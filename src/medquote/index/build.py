@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from medquote import __version__
+from medquote.embed.base import Embedder, split_name
+from medquote.embed.cache import EmbeddingCache, embed_with_cache
 from medquote.errors import IndexMismatchError, ManifestError
 from medquote.files import locked
-from medquote.index.cache import EmbeddingCache, embed_with_cache
 from medquote.index.chunk import ChunkParams, chunk_text
-from medquote.index.embed import Embedder, split_name
 from medquote.index.integrity import live_problem, sha256_text
 from medquote.index.manifest import FORMAT_VERSION, POINTER, POINTER_FOLDER_HINT, read_manifest
 from medquote.index.publish import publish

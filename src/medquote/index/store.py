@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from medquote.embed.base import split_name
 from medquote.errors import IndexMismatchError, IndexNotFoundError
-from medquote.index.embed import split_name
 from medquote.index.engine import EMBEDDED, EngineSpec, SearchEngine, engine_kind
 from medquote.index.integrity import check_files, file_hashes, read_build_manifest, sha256_text, vetted_hashes
 from medquote.index.manifest import REPAIR_HINT

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from medquote.index.embed import Embedder
+from medquote.embed.base import Embedder
 from medquote.index.qtypes import TEMPLATE_WORDS, TYPE_NAMES, prototype_texts
 from medquote.index.store import Index
 from medquote.retrieval.query import Query

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from medquote.index.embed import Embedder
+from medquote.embed.base import Embedder
 from medquote.index.qtypes import question_type
 from medquote.index.store import Index
 from medquote.models.reader import Reader

@@ -295,7 +295,7 @@ def export(model_dir: Path, folder: Path, *, max_length: int, quantized: bool = 
     from onnxruntime.transformers import optimizer
     from transformers import AutoModelForSequenceClassification
 
-    from medquote.index.onnx import quantize_onnx
+    from medquote.embed.onnx import quantize_onnx
     from medquote.models.reader import file_sha256
 
     folder.mkdir(parents=True, exist_ok=True)

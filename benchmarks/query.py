@@ -30,8 +30,8 @@ import faiss
 from medquote.answer.assistant import Assistant
 from medquote.embed.base import Embedder
 from medquote.embed.registry import make_embedder
+from medquote.engines.registry import load_index
 from medquote.index.manifest import built_backend, cache_dir
-from medquote.index.store import load_index
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.settings import BACKENDS
 

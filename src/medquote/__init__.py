@@ -30,9 +30,9 @@ _EXPORTS = {
     "BuildReport": "medquote.index.build",
     "build_index": "medquote.index.build",
     "Index": "medquote.index.store",
-    "load_index": "medquote.index.store",
-    "EngineSpec": "medquote.index.engine",
-    "push_build": "medquote.index.milvus_push",
+    "load_index": "medquote.engines.registry",
+    "EngineSpec": "medquote.engines.base",
+    "push_build": "medquote.engines.milvus_push",
     "Embedder": "medquote.embed.base",
     "SentenceTransformerEmbedder": "medquote.embed.sbert",
     "HybridRetriever": "medquote.retrieval.hybrid",
@@ -74,10 +74,11 @@ if TYPE_CHECKING:
     from medquote.answer.assistant import Assistant
     from medquote.embed.base import Embedder
     from medquote.embed.sbert import SentenceTransformerEmbedder
+    from medquote.engines.base import EngineSpec
+    from medquote.engines.milvus_push import push_build
+    from medquote.engines.registry import load_index
     from medquote.index.build import BuildParams, BuildReport, build_index
-    from medquote.index.engine import EngineSpec
-    from medquote.index.milvus_push import push_build
-    from medquote.index.store import Index, load_index
+    from medquote.index.store import Index
     from medquote.records import Answer, Emergency, Hit, Passage, Quote, Source, Status, Triage, TriageLevel
     from medquote.retrieval.base import Retriever
     from medquote.retrieval.hybrid import HybridRetriever, Weights

@@ -13,10 +13,10 @@ import time
 import pytest
 from conftest import REPO_ROOT, TESTS
 
+from medquote.engines.registry import load_index
 from medquote.errors import IndexMismatchError, IndexNotFoundError, ManifestError
 from medquote.index.build import build_index
 from medquote.index.manifest import current_build
-from medquote.index.store import load_index
 from medquote.ingest.register import vet_source
 
 

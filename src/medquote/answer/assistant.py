@@ -18,10 +18,11 @@ import numpy as np
 from medquote.answer.abstain import Abstention, calibrated_for
 from medquote.answer.conversation import Conversation
 from medquote.answer.highlight import bm25_idf, highlight_span, read_highlights
+from medquote.engines.base import EMBEDDED, EngineSpec
+from medquote.engines.registry import live_build, load_index
 from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError, MedquoteError
-from medquote.index.engine import EMBEDDED, EngineSpec, live_build
 from medquote.index.manifest import built_backend, cache_dir
-from medquote.index.store import Index, load_index
+from medquote.index.store import Index
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
 from medquote.retrieval.base import check_k
 from medquote.retrieval.hybrid import HybridRetriever

@@ -11,7 +11,7 @@ Layout of an index folder (``index/`` by default)::
         sources.jsonl        one Source per line, with its normalised text
         dense.faiss          normalised vectors, inner product (flat, or HNSW above a size)
         bm25/                the bm25s index
-        features.npz         per-passage question-type features (medquote.index.qtypes.passage_features)
+        features.npz         per-passage question-type features (medquote.text.qtypes.passage_features)
     cache/embeddings.sqlite  vectors by model and text hash, shared by all builds
     cache/onnx/              the model exported to ONNX (medquote.embed.onnx), by model fingerprint
 

@@ -19,8 +19,8 @@ import numpy as np
 from medquote.files import atomic_write, fsync_tree
 from medquote.index.integrity import file_hashes
 from medquote.index.manifest import BUILDS, MANIFEST, POINTER
-from medquote.index.qtypes import passage_features
 from medquote.records import Passage, Source, context_text
+from medquote.text.qtypes import passage_features
 from medquote.text.tokens import tokenize
 
 if TYPE_CHECKING:

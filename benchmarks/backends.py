@@ -41,7 +41,8 @@ def medquad_texts(dataset: Path, count: int) -> list[str]:
     """The first ``count`` texts a build of the dataset's corpus embeds, in a fixed shuffled order."""
     import random
 
-    from medquote.index.build import BuildParams, chunk_sources, embed_text
+    from medquote.index.build import chunk_sources, embed_text
+    from medquote.index.params import BuildParams
     from medquote.ingest.registry import read_documents
     from medquote.records import Source
 

@@ -30,9 +30,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.embed.registry import make_embedder
 from medquote.embed.sbert import SentenceTransformerEmbedder
-from medquote.index.build import BuildParams, build_index, embed_text
+from medquote.index.build import build_index, embed_text
 from medquote.index.build import chunk_sources as _chunk
 from medquote.index.build import read_sources as _read_sources
+from medquote.index.params import BuildParams
 from medquote.ingest.manifest import load_corpus
 from medquote.ingest.register import add_source, vet_source
 from medquote.settings import BACKENDS, DEFAULT_BACKEND

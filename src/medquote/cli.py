@@ -110,8 +110,9 @@ def _embedder(args: argparse.Namespace):
 
 def cmd_build(args: argparse.Namespace) -> int:
     from medquote.answer.abstain import AnswerabilityModel, calibrated_for
-    from medquote.index.build import BuildParams, build_index
+    from medquote.index.build import build_index
     from medquote.index.chunk import ChunkParams
+    from medquote.index.params import BuildParams
 
     engine = engine_spec(args)
     embedder = _embedder(args)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The package's version (pyproject.toml's [project] version), recorded in every build's manifest.
+VERSION = "0.1.0"
+
 # Folders, relative to where medquote runs.
 CORPUS_DIR = Path("corpus")
 INDEX_DIR = Path("index")

@@ -143,7 +143,7 @@ def test_loading_refuses_a_mismatched_or_damaged_index(seed_corpus, tmp_path, fa
 
 
 def test_hnsw_above_the_threshold_finds_the_same_best_passages(seed_corpus, tmp_path, fake_embedder):
-    from medquote.index.build import BuildParams
+    from medquote.index.params import BuildParams
     from medquote.retrieval.dense import DenseRetriever
 
     build_index(seed_corpus, tmp_path / "flat", fake_embedder)

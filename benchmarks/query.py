@@ -32,6 +32,7 @@ from medquote.embed.base import Embedder
 from medquote.embed.registry import make_embedder
 from medquote.engines.registry import load_index
 from medquote.index.manifest import built_backend, cache_dir
+from medquote.models.reader import Reader
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.settings import BACKENDS
 
@@ -59,7 +60,7 @@ def percentile(values: list[float], share: float) -> float:
 def measure(index_dir: Path, embedder: Embedder, questions: list[str], rounds: int) -> dict:
     started = time.perf_counter()
     index = load_index(index_dir, model_name=embedder.name)
-    assistant = Assistant(HybridRetriever(index, embedder))
+    assistant = Assistant(HybridRetriever(index, embedder, reader=Reader(threads=2)))  # as from_index
     load_seconds = time.perf_counter() - started
     for question in questions:  # warm-up: model threads, caches
         assistant.answer(question)
@@ -88,7 +89,8 @@ def compare(index_dir: Path, backends: list[str], questions: list[str], rounds: 
     """answer() latency with each backend embedding the questions, in turns (the same index and questions)."""
     index = load_index(index_dir)
     assistants = {
-        b: Assistant(HybridRetriever(index, make_embedder(b, cache_dir=cache_dir(index_dir), threads=1)))
+        b: Assistant(HybridRetriever(index, make_embedder(b, cache_dir=cache_dir(index_dir), threads=1),
+                                     reader=Reader(threads=2)))
         for b in backends
     }
     timings: dict[str, list[float]] = {b: [] for b in backends}

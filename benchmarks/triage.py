@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FROZEN = ROOT / "tests/data/frozen/triage_eval.jsonl"
 FROZEN_2 = ROOT / "tests/data/frozen/triage_eval_2.jsonl"
 FROZEN_3 = ROOT / "tests/data/frozen/triage_eval_3.jsonl"
-SETS = (FROZEN_3, FROZEN_2, FROZEN, ROOT / "tests/data/dev/triage_dev.jsonl", ROOT / "tests/data/triage.jsonl")
+FROZEN_4 = ROOT / "tests/data/frozen/triage_eval_4.jsonl"
+SETS = (FROZEN_4, FROZEN_3, FROZEN_2, FROZEN, ROOT / "tests/data/dev/triage_dev.jsonl", ROOT / "tests/data/triage.jsonl")
 
 
 def read(path: Path) -> list[dict]:
@@ -42,6 +43,8 @@ def read(path: Path) -> list[dict]:
             row["label"] = "emergency" if row["emergency"] else "non_emergency"
             row["category"] = {"allergy": "anaphylaxis"}.get(row["category"], row["category"]) or ""
             row["kind"] = "" if row["emergency"] else "lookalike"
+        if row.get("kind") == "everyday":  # later sets call an ordinary message "everyday"
+            row["kind"] = "ordinary"
     return rows
 
 
@@ -69,20 +72,39 @@ def measure(triager: Triager, rows: list[dict]) -> dict:
         "missed": [r["text"] for r, t in danger if t.level == TriageLevel.NONE],
         "false_emergencies": [r["text"] for r, t in others if t.level == TriageLevel.EMERGENCY],
         "ordinary_at_check": [r["text"] for r, t in ordinary if t.level == TriageLevel.CHECK],
+        "ordinary_at_emergency": float(np.mean([t.level == TriageLevel.EMERGENCY for _, t in ordinary]))
+        if ordinary
+        else None,
+        "per_kind": per_kind(results),
+        "below_emergency": [
+            {"text": r["text"], "kind": r.get("kind", ""), "level": str(t.level)}
+            for r, t in danger
+            if t.level != TriageLevel.EMERGENCY and r["label"] == "emergency"
+        ],
         "animal_right": float(np.mean([t.category == "animal" for r, t in danger if r["category"] == "animal"]))
         if any(r["category"] == "animal" for r, _ in danger)
         else None,
     }
 
 
+def per_kind(results: list) -> dict[str, dict]:
+    """For each kind of message the set names: how many, and the share at each level."""
+    kinds: dict[str, Counter] = defaultdict(Counter)
+    for row, found in results:
+        counts = kinds[f"{row['label']}/{row.get('kind') or '-'}"]
+        counts["n"] += 1
+        counts[str(found.level)] += 1
+    return {name: {"n": c["n"], **{k: round(v / c["n"], 4) for k, v in c.items() if k != "n"}}
+            for name, c in sorted(kinds.items())}  # fmt: skip
+
+
 def leakage() -> dict:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from train_triage import NEAR_DUPLICATE, near_duplicates
 
-    frozen = [row["text"] for path in (FROZEN, FROZEN_2, FROZEN_3) for row in read(path)]
-    training = [
-        row["text"] for path in sorted((ROOT / "tests/data/triage_train").glob("*.jsonl")) for row in read(path)
-    ]
+    frozen = [row["text"] for path in (FROZEN, FROZEN_2, FROZEN_3, FROZEN_4) for row in read(path)]
+    files = sorted((ROOT / "tests/data/triage_train").glob("*.jsonl")) + sorted((ROOT / "data/triage").glob("*.jsonl"))
+    training = [row["text"] for path in files for row in read(path)]
     training += [row["text"] for row in read(ROOT / "tests/data/dev/triage_dev.jsonl")]
     close = near_duplicates(frozen, training)
     return {"threshold": NEAR_DUPLICATE, "frozen_with_a_near_duplicate_in_training_or_dev": int(sum(close))}

@@ -160,8 +160,8 @@ def test_build_then_ask_with_the_real_model(capsys, seed_corpus, tmp_path):
     code, out, err = run(capsys, "ask", "How long is clonazepam's half-life?", "--index", str(index), "--debug")
     header, first = err.splitlines()[:2]
     assert code == 0 and "35 hours" in out
-    # The default corpus has a topic, so its first candidates are in the reranker's order, its chance shown.
-    assert header.split()[:5] == ["rank", "answers", "fused", "cosine", "bm25"] and first.split()[0] == "1"
+    # The first candidates are in the reader's order, its P(answers) shown beside the reranker's chance.
+    assert header.split()[:6] == ["rank", "reader", "answers", "fused", "cosine", "bm25"] and first.split()[0] == "1"
     chances = [float(line.split()[1]) for line in err.splitlines()[1:6]]
     assert chances == sorted(chances, reverse=True) and all(0 <= c <= 1 for c in chances)
 

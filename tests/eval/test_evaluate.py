@@ -259,7 +259,7 @@ def test_eval_command_prints_json_and_writes_runs_and_report(tmp_path, capsys, m
     assert _tree_digest(dataset) == before  # evaluation reads its inputs, never writes them
     result = json.loads(capsys.readouterr().out)
     assert result["dataset"] == "seed_eval" and result["queries"] == 30 and result["unknown_qrels"] == 0
-    assert list(result["retrievers"]) == ["bm25", "dense", "hybrid", "default"]
+    assert list(result["retrievers"]) == ["bm25", "dense", "hybrid", "default", "reader"]
     for metrics in result["retrievers"].values():
         assert list(metrics) == [*metric_names(), "latency_p50_ms", "latency_p95_ms"]
         assert all(0.0 <= metrics[m] <= 1.0 for m in metric_names())

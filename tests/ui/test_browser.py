@@ -437,11 +437,11 @@ def test_api_ask_takes_the_conversations_earlier_questions(server):
     from gradio_client import Client
 
     client = Client(server[0], verbose=False)
-    result = client.predict("and at night?", ["What are the symptoms of asthma?"], api_name="/ask")
+    result = client.predict("and at night?", ["What are the symptoms of asthma?"], api_name="/ask_after")
     assert result["searched_as"] == "What are the symptoms of asthma: and at night?"
-    assert client.predict("and at night?", api_name="/ask")["searched_as"] is None  # no history: as typed
+    assert client.predict("and at night?", api_name="/ask")["searched_as"] is None  # /ask: a question alone
     with pytest.raises(Exception, match="history must be a list of the earlier questions"):
-        client.predict("and at night?", [3], api_name="/ask")
+        client.predict("and at night?", [3], api_name="/ask_after")
 
 
 class WaitingAssistant(FakeAssistant):
@@ -451,9 +451,9 @@ class WaitingAssistant(FakeAssistant):
         super().__init__()
         self.barrier = threading.Barrier(parties, timeout=10)
 
-    def answer(self, question: str):
+    def answer(self, question: str, *, previous=None):
         self.barrier.wait()  # raises BrokenBarrierError if the server ran the questions one by one
-        return super().answer(question)
+        return super().answer(question, previous=previous)
 
 
 def test_questions_are_answered_in_parallel():

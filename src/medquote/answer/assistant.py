@@ -119,7 +119,7 @@ class Assistant:
         from medquote.models.reader import Reader
 
         # The reader runs on two threads: it is most of a question's time, and a question waits on it alone.
-        reader = Reader(threads=2) if options.pop("reader", False) else None  # on once the model ships
+        reader = Reader(threads=2) if options.pop("reader", True) else None
         retriever = HybridRetriever(index, embedder, reader=reader)
         return cls(retriever, index_dir=index_dir, engine=engine, **options)  # type: ignore[arg-type]
 

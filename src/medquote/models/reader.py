@@ -94,9 +94,13 @@ def file_sha256(path: Path) -> str:
 
 
 class Reader:
-    """Scores (question, passage) pairs; loads the model on first use, safe across threads."""
+    """Scores (question, passage) pairs; loads the model on first use, safe across threads.
 
-    def __init__(self, folder: Path = FOLDER, *, threads: int = 1, batch_size: int = 16) -> None:
+    One pair per run by default: the int8 model quantises its activations per run, so a pair's score
+    would otherwise depend on the pairs beside it (and their padding); on 2 cores one pair at a time
+    is as fast (measured: 8 pairs in 56 ms against 52 ms as one batch)."""
+
+    def __init__(self, folder: Path = FOLDER, *, threads: int = 1, batch_size: int = 1) -> None:
         self.folder = Path(folder)
         self.threads = threads
         self.batch_size = batch_size

@@ -361,10 +361,14 @@ def build_app(
                 *switch(True),
             )
 
-        def ask(question: str, history: list[str] | None = None) -> dict[str, Any]:
-            """Answer a question; the JSON of ``medquote ask --json``. ``history``: the questions asked
-            before it in the same conversation, oldest first (a follow-up is searched with them)."""
-            if history is not None and not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
+        def ask(question: str) -> dict[str, Any]:
+            """Answer a question; the JSON of ``medquote ask --json``."""
+            return ask_after(question, [])
+
+        def ask_after(question: str, history: list[str]) -> dict[str, Any]:
+            """Answer a question asked after ``history`` (the conversation's earlier questions, oldest
+            first): a follow-up is searched with them, as in the chat."""
+            if not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
                 raise gr.Error("history must be a list of the earlier questions, as text.", print_exception=False)
             try:
                 return assistant.answer(question, previous=history or None).to_dict()
@@ -401,6 +405,7 @@ def build_app(
         reason.submit(on_reason, [target, reason, replies], [feedback_note, reason], **private)
         send_reason.click(on_reason, [target, reason, replies], [feedback_note, reason], **private)
         gr.api(ask, api_name="ask")
+        gr.api(ask_after, api_name="ask_after")
     setattr(demo, ROUTES, viewer_routes(catalog))
     return demo
 

@@ -22,6 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.answer.assistant import Assistant
+from medquote.embed.registry import make_embedder
 from medquote.eval.answers import (
     AnswerEvaluation,
     evaluate_answers,
@@ -30,7 +31,6 @@ from medquote.eval.answers import (
     load_consumer_set,
 )
 from medquote.index.build import build_index
-from medquote.index.embed import make_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests/data/dev/consumer_dev"

@@ -41,7 +41,8 @@ def medquad_texts(dataset: Path, count: int) -> list[str]:
     """The first ``count`` texts a build of the dataset's corpus embeds, in a fixed shuffled order."""
     import random
 
-    from medquote.index.build import BuildParams, chunk_sources, embed_text
+    from medquote.index.build import chunk_sources, embed_text
+    from medquote.index.params import BuildParams
     from medquote.ingest.registry import read_documents
     from medquote.records import Source
 
@@ -122,8 +123,8 @@ def quality(dataset: Path, backend: str, cache: Path, unanswerable: Path, topic:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from medquote.embed.registry import make_embedder
     from medquote.eval.medquad_to_beir import medquad_to_beir
-    from medquote.index.embed import make_embedder
     from medquote.ingest.manifest import load_corpus
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

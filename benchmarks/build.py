@@ -28,10 +28,12 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from medquote.index.build import BuildParams, build_index, embed_text
+from medquote.embed.registry import make_embedder
+from medquote.embed.sbert import SentenceTransformerEmbedder
+from medquote.index.build import build_index, embed_text
 from medquote.index.build import chunk_sources as _chunk
 from medquote.index.build import read_sources as _read_sources
-from medquote.index.embed import SentenceTransformerEmbedder, make_embedder
+from medquote.index.params import BuildParams
 from medquote.ingest.manifest import load_corpus
 from medquote.ingest.register import add_source, vet_source
 from medquote.settings import BACKENDS, DEFAULT_BACKEND

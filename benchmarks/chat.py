@@ -62,7 +62,8 @@ def in_process(index: Path) -> tuple[float, float]:
 
 def chat(index: Path, browser) -> tuple[float, float, float]:
     """(ready, first answer, median next answer) for one start of ``python app.py``."""
-    from browser_utils import READY_TIMEOUT_MS, VIEWPORTS, free_port, wait_for_reply
+    from browser_utils import READY_TIMEOUT_MS, VIEWPORTS, wait_for_reply
+    from ports import free_port
 
     port = free_port()
     started = time.perf_counter()

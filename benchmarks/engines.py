@@ -42,13 +42,17 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np
 
-from medquote.index import milvus as milvus_engine
-from medquote.index.engine import EMBEDDED, EmbeddedEngine, EngineSpec
-from medquote.index.milvus import LocalMilvus, MilvusEngine, client
-from medquote.index.milvus_push import push_build, write_collection
+from medquote.engines import milvus as milvus_engine
+from medquote.engines.base import EMBEDDED, EngineSpec
+from medquote.engines.embedded import EmbeddedEngine
+from medquote.engines.milvus import MilvusEngine, client
+from medquote.engines.milvus_push import push_build, write_collection
 from medquote.settings import HNSW_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the local Milvus Lite server is test tooling, not the product
+from milvus_utils import LocalMilvus  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "engines.json"
 DEPTH = 200  # HybridRetriever's candidates per side
 DIMENSION = 384
@@ -85,8 +89,8 @@ _LOAD = """
 import json, sys
 from pathlib import Path
 import bm25s, faiss, numpy, pymilvus  # imports are not the index
-from medquote.index.engine import EngineSpec
-from medquote.index.store import load_index
+from medquote.engines.base import EngineSpec
+from medquote.engines.registry import load_index
 
 def rss():
     return int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
@@ -110,12 +114,12 @@ def load_rss(index_dir: Path, engine: EngineSpec) -> float:
 
 
 def medquad(dataset: Path, cache: Path, server: LocalMilvus, queries: int) -> dict[str, Any]:
+    from medquote.embed.sbert import SentenceTransformerEmbedder
+    from medquote.engines.registry import load_index
     from medquote.eval.beir import load_beir
     from medquote.eval.corpus import prepare_index
     from medquote.eval.runs import evaluate
     from medquote.index.build import build_index
-    from medquote.index.embed import SentenceTransformerEmbedder
-    from medquote.index.store import load_index
     from medquote.retrieval.hybrid import HybridRetriever
 
     embedder = SentenceTransformerEmbedder(threads=1)

@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--readme-only", action="store_true", help="rewrite the README section from the saved results")
     args = parser.parse_args()
 
-    from medquote.index.embed import make_embedder
+    from medquote.embed.registry import make_embedder
     from medquote.settings import DEFAULT_BACKEND
 
     if args.readme_only:

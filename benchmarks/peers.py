@@ -93,7 +93,8 @@ def medquote_side(dataset, embedder, query_embedder, work: Path, topic: str) -> 
     from medquote.eval.corpus import prepare_index
     from medquote.eval.documents import passage_documents
     from medquote.eval.runs import run_retriever
-    from medquote.index.build import BuildParams, embed_text
+    from medquote.index.build import embed_text
+    from medquote.index.params import BuildParams
 
     embedder.encode(["warm up the model"])  # loading it (and exporting it, once) is not the build
     index, report = prepare_index(dataset, embedder, cache_dir=work / "medquote", topic=topic, progress=True)
@@ -158,8 +159,9 @@ def _quality(metrics: dict) -> dict:
 
 
 def compare(name: str, dataset_dir: Path, python: Path, args: argparse.Namespace, topic: str = "") -> dict:
+    from medquote.embed.base import default_model_path
+    from medquote.embed.registry import make_embedder
     from medquote.eval.beir import load_beir
-    from medquote.index.embed import default_model_path, make_embedder
 
     dataset = load_beir(dataset_dir)
     embedder = make_embedder(args.backend, cache_dir=args.cache)

@@ -28,10 +28,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import faiss
 
 from medquote.answer.assistant import Assistant
-from medquote.models.reader import Reader
-from medquote.index.embed import Embedder, make_embedder
+from medquote.embed.base import Embedder
+from medquote.embed.registry import make_embedder
+from medquote.engines.registry import load_index
 from medquote.index.manifest import built_backend, cache_dir
-from medquote.index.store import load_index
+from medquote.models.reader import Reader
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.settings import BACKENDS
 

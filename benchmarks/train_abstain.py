@@ -40,14 +40,14 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.answer.abstain import FEATURES, AnswerabilityModel, Regime, answerability
 from medquote.answer.conversation import Conversation
+from medquote.embed.registry import make_embedder
+from medquote.engines.registry import load_index
 from medquote.eval.answers import load_consumer_set
 from medquote.eval.beir import load_beir, read_questions
 from medquote.eval.corpus import prepare_index
 from medquote.eval.documents import passage_documents
 from medquote.eval.medquad_to_beir import medquad_to_beir
 from medquote.index.build import build_index
-from medquote.index.embed import make_embedder
-from medquote.index.store import load_index
 from medquote.retrieval.hybrid import HybridRetriever, Scored
 
 ROOT = Path(__file__).resolve().parents[1]

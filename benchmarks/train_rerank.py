@@ -27,10 +27,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.answer.assistant import Assistant
 from medquote.answer.conversation import Conversation
+from medquote.embed.registry import make_embedder
+from medquote.engines.registry import load_index
 from medquote.eval.answers import load_consumer_set, locate, passage_grade
 from medquote.index.build import build_index
-from medquote.index.embed import make_embedder
-from medquote.index.store import load_index
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, HybridRetriever
 from medquote.retrieval.rerank import COLUMNS, Reranker, candidate_features
 from medquote.safety.checks import clean_question

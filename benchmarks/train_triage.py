@@ -26,7 +26,8 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from medquote.index.embed import MemoEmbedder, SentenceTransformerEmbedder
+from medquote.embed.base import MemoEmbedder
+from medquote.embed.sbert import SentenceTransformerEmbedder
 from medquote.records import TriageLevel
 from medquote.safety.classifier import ANIMAL, Featurizer, Thresholds, TriageModel
 from medquote.safety.cues import CUE_NAMES

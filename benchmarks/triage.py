@@ -24,7 +24,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from medquote.index.embed import SentenceTransformerEmbedder
+from medquote.embed.sbert import SentenceTransformerEmbedder
 from medquote.records import TriageLevel
 from medquote.safety.triage import Triager
 

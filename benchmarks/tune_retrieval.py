@@ -25,11 +25,12 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from medquote.embed.base import MemoEmbedder
+from medquote.embed.registry import make_embedder
 from medquote.eval.beir import BeirDataset, load_beir
 from medquote.eval.corpus import prepare_index
 from medquote.eval.documents import passage_documents, rank_documents
 from medquote.eval.metrics import compute_metrics
-from medquote.index.embed import MemoEmbedder, make_embedder
 from medquote.retrieval.features import FEATURES
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, HybridRetriever, Weights
 from medquote.settings import EVAL_CACHE

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,12 +31,6 @@ ANSWER_TIMEOUT_MS = 30_000
 READY_TIMEOUT_MS = 180_000
 # The two widths every browser test runs at: a desktop window and a phone (390 px, an iPhone 12-15).
 VIEWPORTS = {"desktop": {"width": 1100, "height": 1000}, "phone": {"width": 390, "height": 844}}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def launch_browser(playwright: Playwright) -> Browser:

@@ -197,7 +197,7 @@ def fake_assistant() -> FakeAssistant:
 def real_embedder(tmp_path_factory):
     """The packaged all-MiniLM-L6-v2 on the default backend (what `medquote build` uses), loaded once per session."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from medquote.index.embed import make_embedder
+    from medquote.embed.registry import make_embedder
     from medquote.settings import DEFAULT_BACKEND
 
     return make_embedder(DEFAULT_BACKEND, cache_dir=tmp_path_factory.mktemp("model-cache"))
@@ -207,7 +207,7 @@ def real_embedder(tmp_path_factory):
 def torch_embedder():
     """The packaged all-MiniLM-L6-v2 run by sentence-transformers on torch (the reference vectors)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from medquote.index.embed import SentenceTransformerEmbedder
+    from medquote.embed.sbert import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 

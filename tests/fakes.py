@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from medquote.index.terms import tokenize
+from medquote.text.tokens import tokenize
 
 
 class FakeEmbedder:

@@ -25,6 +25,19 @@ def test_import_linter_contracts_hold(capsys):
     assert code == 0, capsys.readouterr().out
 
 
+def test_no_import_cycles_counting_function_level_and_type_only_imports():
+    import grimp  # import-linter's import graph
+
+    graph = grimp.build_graph("medquote", exclude_type_checking_imports=False)
+    cycles = [
+        (module, other)
+        for module in sorted(graph.modules)
+        for other in sorted(graph.find_modules_directly_imported_by(module))
+        if graph.chain_exists(importer=other, imported=module)
+    ]
+    assert not cycles
+
+
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_module_imports_another_modules_private_name(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))

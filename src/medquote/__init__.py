@@ -4,8 +4,9 @@
 
 Stages, one subpackage each, imports pointing down only (import-linter checks it)::
 
-    ingest → index → retrieval ─┐
-                     safety ────┴→ answer → ui → cli      (eval/ may import any; only cli imports eval)
+    text, embed → ingest → index → engines → retrieval ─┐
+                                             safety ────┴→ answer → ui → cli   (eval/ may import any;
+                                                                               only cli imports eval)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from medquote.settings import VERSION as __version__
 
 _EXPORTS = {
     "Answer": "medquote.records",
@@ -26,15 +27,15 @@ _EXPORTS = {
     "Triage": "medquote.records",
     "TriageLevel": "medquote.records",
     "Assistant": "medquote.answer.assistant",
-    "BuildParams": "medquote.index.build",
+    "BuildParams": "medquote.index.params",
     "BuildReport": "medquote.index.build",
     "build_index": "medquote.index.build",
     "Index": "medquote.index.store",
-    "load_index": "medquote.index.store",
-    "EngineSpec": "medquote.index.engine",
-    "push_build": "medquote.index.milvus_push",
-    "Embedder": "medquote.index.embed",
-    "SentenceTransformerEmbedder": "medquote.index.embed",
+    "load_index": "medquote.engines.registry",
+    "EngineSpec": "medquote.engines.base",
+    "push_build": "medquote.engines.milvus_push",
+    "Embedder": "medquote.embed.base",
+    "SentenceTransformerEmbedder": "medquote.embed.sbert",
     "HybridRetriever": "medquote.retrieval.hybrid",
     "Weights": "medquote.retrieval.hybrid",
     "Retriever": "medquote.retrieval.base",
@@ -72,11 +73,14 @@ __all__ = [
 
 if TYPE_CHECKING:
     from medquote.answer.assistant import Assistant
-    from medquote.index.build import BuildParams, BuildReport, build_index
-    from medquote.index.embed import Embedder, SentenceTransformerEmbedder
-    from medquote.index.engine import EngineSpec
-    from medquote.index.milvus_push import push_build
-    from medquote.index.store import Index, load_index
+    from medquote.embed.base import Embedder
+    from medquote.embed.sbert import SentenceTransformerEmbedder
+    from medquote.engines.base import EngineSpec
+    from medquote.engines.milvus_push import push_build
+    from medquote.engines.registry import load_index
+    from medquote.index.build import BuildReport, build_index
+    from medquote.index.params import BuildParams
+    from medquote.index.store import Index
     from medquote.records import Answer, Emergency, Hit, Passage, Quote, Source, Status, Triage, TriageLevel
     from medquote.retrieval.base import Retriever
     from medquote.retrieval.hybrid import HybridRetriever, Weights

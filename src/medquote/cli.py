@@ -18,9 +18,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from medquote.engines.options import add_engine_options, engine_spec
 from medquote.errors import IndexNotFoundError, ManifestError, MedquoteError, UsageError
 from medquote.failures import describe
-from medquote.index.engine import add_engine_options, engine_spec
 from medquote.options import whole_number
 from medquote.settings import (
     BACKENDS,
@@ -102,7 +102,7 @@ def _existing_corpus(path: Path) -> Path:
 
 
 def _embedder(args: argparse.Namespace):
-    from medquote.index.embed import make_embedder
+    from medquote.embed.registry import make_embedder
     from medquote.index.manifest import cache_dir
 
     return make_embedder(args.backend or DEFAULT_BACKEND, args.model, cache_dir=cache_dir(args.index))
@@ -110,8 +110,9 @@ def _embedder(args: argparse.Namespace):
 
 def cmd_build(args: argparse.Namespace) -> int:
     from medquote.answer.abstain import AnswerabilityModel, calibrated_for
-    from medquote.index.build import BuildParams, build_index
+    from medquote.index.build import build_index
     from medquote.index.chunk import ChunkParams
+    from medquote.index.params import BuildParams
 
     engine = engine_spec(args)
     embedder = _embedder(args)
@@ -124,7 +125,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     _existing_corpus(args.corpus)
     _writable(args.index, "--index")
     if engine.name == "milvus":
-        from medquote.index.milvus import client
+        from medquote.engines.milvus import client
 
         client(engine.uri)  # an unreachable server is said before the build, not after it
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
@@ -133,7 +134,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"medquote: warning: {warning}", file=sys.stderr)
     print(report.summary())
     if engine.name == "milvus":
-        from medquote.index.milvus_push import push_build
+        from medquote.engines.milvus_push import push_build
 
         print(push_build(args.index, engine, progress=True).summary())
     return 0

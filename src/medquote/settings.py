@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The package's version (pyproject.toml's [project] version), recorded in every build's manifest.
+VERSION = "0.1.0"
+
 # Folders, relative to where medquote runs.
 CORPUS_DIR = Path("corpus")
 INDEX_DIR = Path("index")
@@ -34,7 +37,7 @@ CHUNK_WORDS = 120
 # From this many passages the dense index is approximate (HNSW) instead of exact.
 HNSW_THRESHOLD = 200_000
 
-# Embedding backends (medquote.index.embed.make_embedder); the default builds indexes and, unless an
+# Embedding backends (medquote.embed.registry.make_embedder); the default builds indexes and, unless an
 # index records another, embeds questions. The fastest one whose retrieval quality holds (nDCG@10 within
 # 0.005 of torch on the seed set and on MedQuAD): onnx gives torch's vectors; onnx-int8 is ~2x faster
 # still but lost 0.024 nDCG@10 on the seed set (benchmarks/README.md "Embedding backends").

@@ -10,10 +10,10 @@ import pytest
 from conftest import DATA
 
 from medquote.answer.assistant import Assistant
+from medquote.engines.registry import load_index
 from medquote.eval.abstention import abstention_curve
 from medquote.eval.beir import load_beir, read_questions
 from medquote.eval.corpus import prepare_index
-from medquote.index.store import load_index
 from medquote.retrieval.hybrid import HybridRetriever
 
 pytestmark = pytest.mark.slow

@@ -13,10 +13,10 @@ from conftest import DATA
 
 from medquote.answer.abstain import Abstention
 from medquote.answer.assistant import Assistant
+from medquote.engines.registry import load_index
 from medquote.errors import IndexMismatchError, InputError
 from medquote.index.build import build_index
 from medquote.index.manifest import current_build
-from medquote.index.store import load_index
 from medquote.ingest.register import vet_source
 from medquote.records import Status, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever

@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA
 
 from medquote.answer.assistant import Assistant
-from medquote.index.store import load_index
+from medquote.engines.registry import load_index
 from medquote.records import Status, TriageLevel
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.safety import templates

@@ -7,10 +7,10 @@ import json
 import pytest
 from conftest import DATA
 
+from medquote.engines.registry import load_index
 from medquote.errors import DatasetError
 from medquote.eval.answers import JudgedSpan, evaluate_answers, load_consumer_set, locate, quote_grade
 from medquote.index.build import build_index
-from medquote.index.store import load_index
 from medquote.records import Passage, Quote
 
 

@@ -13,10 +13,10 @@ import time
 import pytest
 from conftest import REPO_ROOT, TESTS
 
+from medquote.engines.registry import load_index
 from medquote.errors import IndexMismatchError, IndexNotFoundError, ManifestError
 from medquote.index.build import build_index
 from medquote.index.manifest import current_build
-from medquote.index.store import load_index
 from medquote.ingest.register import vet_source
 
 
@@ -143,7 +143,7 @@ def test_loading_refuses_a_mismatched_or_damaged_index(seed_corpus, tmp_path, fa
 
 
 def test_hnsw_above_the_threshold_finds_the_same_best_passages(seed_corpus, tmp_path, fake_embedder):
-    from medquote.index.build import BuildParams
+    from medquote.index.params import BuildParams
     from medquote.retrieval.dense import DenseRetriever
 
     build_index(seed_corpus, tmp_path / "flat", fake_embedder)

@@ -9,8 +9,9 @@ import pytest
 from conftest import DATA, SEEDS_CORPUS
 
 from medquote.answer.abstain import AnswerabilityModel, calibrated_for
+from medquote.embed.base import model_fingerprint, split_name
+from medquote.embed.registry import BACKEND_FACTORIES, make_embedder
 from medquote.errors import IndexMismatchError, InputError
-from medquote.index.embed import BACKEND_FACTORIES, make_embedder, model_fingerprint, split_name
 from medquote.settings import BACKENDS
 
 pytestmark = pytest.mark.slow
@@ -43,7 +44,7 @@ def cache(tmp_path_factory):
 def test_long_texts_are_in_the_comparison(texts):
     from tokenizers import Tokenizer
 
-    from medquote.index.embed import default_model_path
+    from medquote.embed.base import default_model_path
 
     tokenizer = Tokenizer.from_file(str(default_model_path() / "tokenizer.json"))
     tokenizer.no_truncation()

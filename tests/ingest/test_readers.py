@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from medquote.errors import SourceError
 from medquote.ingest.document import Document
-from medquote.ingest.normalize import normalize_text
 from medquote.ingest.registry import detect_format, read_documents
 from medquote.settings import FORMATS
+from medquote.text.normalize import normalize_text
 
 # --- helpers -------------------------------------------------------------------------------------
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from medquote.engines.registry import load_index
 from medquote.index.build import build_index
-from medquote.index.qtypes import TYPE_NAMES
-from medquote.index.store import load_index
 from medquote.retrieval import features
 from medquote.retrieval.features import FEATURES, Candidates, Signals
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, PLAIN_WEIGHTS, HybridRetriever, Weights
 from medquote.retrieval.query import prepare_query
+from medquote.text.qtypes import TYPE_NAMES
 
 # The documented output range of every feature.
 RANGES = {

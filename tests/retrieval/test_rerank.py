@@ -10,8 +10,8 @@ import pytest
 from conftest import SEEDS_CORPUS
 from fakes import FakeEmbedder
 
+from medquote.engines.registry import load_index
 from medquote.index.build import build_index
-from medquote.index.store import load_index
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, PLAIN_WEIGHTS, HybridRetriever, Scored
 from medquote.retrieval.rerank import COLUMNS, Reranker, candidate_features, packaged
 

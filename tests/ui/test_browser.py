@@ -12,8 +12,9 @@ import threading
 import time
 
 import pytest
-from browser_utils import VIEWPORTS, ask, chat_page, free_port, open_chat, take_screenshots, wait_for_reply
+from browser_utils import VIEWPORTS, ask, chat_page, open_chat, take_screenshots, wait_for_reply
 from conftest import REPO_ROOT, FakeAssistant
+from ports import free_port
 
 from medquote.safety.templates import (
     CHECK_TITLE,

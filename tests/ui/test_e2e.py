@@ -13,8 +13,9 @@ import time
 import urllib.request
 
 import pytest
-from browser_utils import ask, chat_page, free_port
+from browser_utils import ask, chat_page
 from conftest import REPO_ROOT
+from ports import free_port
 
 from medquote.index.build import build_index
 from medquote.ingest.register import add_source
@@ -129,7 +130,7 @@ def test_scope_panel_counts_what_the_real_index_holds(page, e2e_root):
 
 
 def test_a_real_quote_opens_in_the_stored_source_it_is_a_slice_of(page, e2e_root):
-    from medquote.index.store import load_index
+    from medquote.engines.registry import load_index
 
     ask(page, "How long does clonazepam stay in the body?")
     quote = page.locator("#mq-chat .mq-answer").last.locator("blockquote.mq-quote").first.inner_text()

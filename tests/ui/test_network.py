@@ -6,7 +6,7 @@ import socket
 
 import httpx
 import pytest
-from browser_utils import free_port
+from ports import free_port
 
 from medquote.errors import UsageError
 from medquote.ui.app import build_app, launch

@@ -30,14 +30,14 @@ from typing import Any
 import numpy as np
 
 from medquote.answer.highlight import expected_answers
+from medquote.embed.base import split_name
 from medquote.files import data_text
-from medquote.index.embed import split_name
 from medquote.index.store import Index
-from medquote.index.terms import jaccard, tokenize, trigrams, words
 from medquote.models.reader import Reader
 from medquote.records import context_text
 from medquote.retrieval.hybrid import Scored
 from medquote.retrieval.query import synonyms_in, topic_names
+from medquote.text.tokens import jaccard, tokenize, trigrams, words
 
 MODEL_FILE = "data/abstain_model.json"
 FEATURES = ("best_cosine", "topic_margin", "coverage_best", "coverage_top", "unknown", "no_content", "answer_type")

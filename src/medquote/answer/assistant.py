@@ -18,11 +18,11 @@ import numpy as np
 from medquote.answer.abstain import Abstention, calibrated_for
 from medquote.answer.conversation import Conversation
 from medquote.answer.highlight import bm25_idf, highlight_span, read_highlights
+from medquote.engines.base import EMBEDDED, EngineSpec
+from medquote.engines.registry import live_build, load_index
 from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError, MedquoteError
-from medquote.index.engine import EMBEDDED, EngineSpec, live_build
 from medquote.index.manifest import built_backend, cache_dir
-from medquote.index.store import Index, load_index
-from medquote.index.terms import tokenize
+from medquote.index.store import Index
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
 from medquote.retrieval.base import check_k
 from medquote.retrieval.hybrid import HybridRetriever
@@ -32,6 +32,7 @@ from medquote.safety.checks import clean_question, is_personal_dosing_question
 from medquote.safety.resources import DEFAULT_RESOURCES, EmergencyResources
 from medquote.safety.triage import Triager
 from medquote.settings import DEFAULT_BACKEND, K
+from medquote.text.tokens import tokenize
 
 _SEVERITY = {TriageLevel.NONE: 0, TriageLevel.CHECK: 1, TriageLevel.EMERGENCY: 2}
 
@@ -103,7 +104,7 @@ class Assistant:
         check_k(options.get("k", K))  # type: ignore[arg-type]  # refused before the model and index load
         import faiss
 
-        from medquote.index.embed import make_embedder
+        from medquote.embed.registry import make_embedder
 
         faiss.omp_set_num_threads(1)
         # NumPy's BLAS too: the features' small products split across busy cores wait on them.

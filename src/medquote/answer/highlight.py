@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from medquote.index.chunk import sentence_spans
-from medquote.index.terms import tokenize
 from medquote.records import Passage, Source, context_text
+from medquote.text.sentences import sentence_spans
+from medquote.text.tokens import tokenize
 
 _DURATION = r"\b\d+(?:\.\d+)?\s*(?:-|to)?\s*\d*\s*(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
 _AMOUNT = r"\b\d+(?:\.\d+)?\s*(?:mg|milligrams?|mcg|micrograms?|ml|g|grams?|tablets?|pills?|capsules?|doses?)\b"

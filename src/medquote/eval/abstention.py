@@ -8,8 +8,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from medquote.answer.assistant import Assistant
+from medquote.embed.base import MemoEmbedder
 from medquote.eval.documents import passage_documents
-from medquote.index.embed import MemoEmbedder
 from medquote.records import Status
 
 

@@ -19,8 +19,8 @@ from typing import Any
 from medquote.answer.assistant import Assistant
 from medquote.errors import DatasetError
 from medquote.index.store import Index
-from medquote.ingest.normalize import normalize_text
 from medquote.records import Answer, Passage, Quote, Status
+from medquote.text.normalize import normalize_text
 
 TYPES = ("answerable", "unanswerable", "off_topic")
 

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from medquote.index.engine import add_engine_options, engine_spec
+from medquote.engines.options import add_engine_options, engine_spec
 from medquote.options import whole_number
 from medquote.settings import BACKENDS, DEFAULT_BACKEND, DEFAULT_RETRIEVER, EVAL_CACHE, RETRIEVERS
 

@@ -7,13 +7,14 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from medquote.embed.base import Embedder
+from medquote.engines.base import EMBEDDED, EngineSpec
+from medquote.engines.registry import load_index
 from medquote.errors import MedquoteError
 from medquote.eval.beir import BeirDataset
 from medquote.files import locked
 from medquote.index.build import BuildReport, build_index
-from medquote.index.embed import Embedder
-from medquote.index.engine import EMBEDDED, EngineSpec
-from medquote.index.store import Index, load_index
+from medquote.index.store import Index
 from medquote.ingest.manifest import check, file_sha256, load_corpus
 from medquote.ingest.register import add_source, set_topic
 from medquote.settings import EVAL_CACHE
@@ -54,7 +55,7 @@ def prepare_index(
         set_topic(corpus_dir, topic)
         report = build_index(corpus_dir, index_dir, embedder, progress=progress)
         if engine.name == "milvus":
-            from medquote.index.milvus_push import push_build
+            from medquote.engines.milvus_push import push_build
 
             engine = replace(engine, alias=f"{engine.alias}_eval_{root.name}")
             push_build(index_dir, engine, progress=progress)

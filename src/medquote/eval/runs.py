@@ -16,14 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from medquote.embed.base import Embedder
+from medquote.embed.registry import make_embedder
+from medquote.engines.base import EMBEDDED, EngineSpec
 from medquote.eval.abstention import AbstentionRow, abstention_curve
 from medquote.eval.beir import BeirDataset, load_beir
 from medquote.eval.corpus import prepare_index
 from medquote.eval.documents import DEPTH, passage_documents, rank_documents
 from medquote.eval.metrics import compute_metrics, metric_names
 from medquote.index.build import BuildReport
-from medquote.index.embed import Embedder, make_embedder
-from medquote.index.engine import EMBEDDED, EngineSpec
 from medquote.index.store import Index
 from medquote.retrieval.registry import make_retriever
 from medquote.settings import DEFAULT_BACKEND, EVAL_CACHE, RETRIEVERS

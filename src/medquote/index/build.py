@@ -7,47 +7,26 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from medquote import __version__
+from medquote.embed.base import Embedder, split_name
+from medquote.embed.cache import EmbeddingCache, embed_with_cache
 from medquote.errors import IndexMismatchError, ManifestError
 from medquote.files import locked
-from medquote.index.cache import EmbeddingCache, embed_with_cache
-from medquote.index.chunk import ChunkParams, chunk_text
-from medquote.index.embed import Embedder, split_name
+from medquote.index.chunk import chunk_text
 from medquote.index.integrity import live_problem, sha256_text
 from medquote.index.manifest import FORMAT_VERSION, POINTER, POINTER_FOLDER_HINT, read_manifest
+from medquote.index.params import BuildParams
 from medquote.index.publish import publish
-from medquote.index.terms import TOKENIZER_VERSION
 from medquote.ingest.document import Document
 from medquote.ingest.manifest import Corpus, SourceEntry, check, load_corpus
 from medquote.ingest.registry import read_documents
 from medquote.records import Passage, Source, context_text
-from medquote.settings import HNSW_THRESHOLD
+from medquote.settings import VERSION
+from medquote.text.tokens import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class BuildParams:
-    """Everything besides the sources and the model that decides what a build contains."""
-
-    chunk: ChunkParams = field(default_factory=ChunkParams)
-    # Prefix each passage's embedded text with its source title and section (the quote stays verbatim).
-    embed_context: bool = True
-    # Also give BM25 the source title and section, so a passage that only says "it" still matches the name.
-    bm25_context: bool = True
-    bm25_k1: float = 1.2
-    bm25_b: float = 0.75
-    # At or above this many passages the dense index is HNSW (approximate) instead of exact.
-    hnsw_threshold: int = HNSW_THRESHOLD
-    hnsw_m: int = 32
-
-    def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["chunk"] = self.chunk.as_dict()
-        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +133,12 @@ def build_index(
             "version": version,
             "fingerprint": print_,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "package_version": __version__,
+            "package_version": VERSION,
             "model": {"name": embedder.name, "dimension": embedder.dimension, "backend": split_name(embedder.name)[1]},
             "normalisation": {
                 "vectors": "l2",
                 "similarity": "inner_product",
-                "text": "medquote.ingest.normalize_text",
+                "text": "medquote.text.normalize.normalize_text",
             },
             "params": params.as_dict(),
             "topic": corpus.topic,

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from medquote.records import Passage
+from medquote.text.sentences import line_spans, sentences_in
 
 _BULLET = re.compile(r"^(?:[-*•‣◦▪]|\d{1,2}[.)])\s")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before white space and
-# something that can start a sentence; or where an inline bullet ("... tired. - Fever") starts.
-_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=[A-Z0-9"'“‘(\[•-])|\s+(?=[-•]\s)""")
-_ABBREVIATIONS = frozenset("dr mr mrs ms prof st vs etc e.g i.e approx no fig al inc jr sr u.s mg ml ca".split())
 _WORD = re.compile(r"\S+")
 # Bump when the cutting rules change, so that `medquote build` knows an index is stale.
 CHUNKER_VERSION = 3
@@ -74,30 +70,8 @@ def is_heading(line: str, next_line: str | None) -> bool:
     return line.endswith("?") or sum(w[0].isupper() for w in words if w[0].isalpha()) >= len(words) / 2
 
 
-def _lines(text: str) -> Iterator[tuple[int, int]]:
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, pos + len(line)
-        pos += len(line) + 1
-
-
-def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentence spans within ``text[start:end]``, skipping breaks after abbreviations."""
-    begin = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        before = text[begin : match.start()].rsplit(None, 1)
-        last_word = before[-1].lower().rstrip(".!?\"'”’)]") if before else ""
-        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
-            continue
-        if match.start() > begin:
-            yield begin, match.start()
-        begin = match.end()
-    if end > begin:
-        yield begin, end
-
-
 def _units(text: str, section: str | None) -> list[_Unit]:
-    lines = [(s, e) for s, e in _lines(text)]
+    lines = list(line_spans(text))
     units: list[_Unit] = []
     paragraph = 0
     for i, (start, end) in enumerate(lines):
@@ -111,7 +85,7 @@ def _units(text: str, section: str | None) -> list[_Unit]:
             section = (md.group(1) if md else line).strip()
             paragraph += 1
             continue
-        for s, e in _sentences(text, start, end):
+        for s, e in sentences_in(text, start, end):
             units.append(_Unit(s, e, len(_WORD.findall(text[s:e])), paragraph, section))
     return units
 
@@ -152,8 +126,3 @@ def chunk_text(
         current.append(unit)
     flush()
     return passages
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence (and list item) offsets in ``text``, line by line."""
-    return [span for start, end in _lines(text) if end > start for span in _sentences(text, start, end)]

@@ -11,9 +11,9 @@ Layout of an index folder (``index/`` by default)::
         sources.jsonl        one Source per line, with its normalised text
         dense.faiss          normalised vectors, inner product (flat, or HNSW above a size)
         bm25/                the bm25s index
-        features.npz         per-passage question-type features (medquote.index.qtypes.passage_features)
+        features.npz         per-passage question-type features (medquote.text.qtypes.passage_features)
     cache/embeddings.sqlite  vectors by model and text hash, shared by all builds
-    cache/onnx/              the model exported to ONNX (medquote.index.onnx), by model fingerprint
+    cache/onnx/              the model exported to ONNX (medquote.embed.onnx), by model fingerprint
 
 A build is written under ``builds/.tmp-*`` and becomes live only by the replace of ``CURRENT``, so a
 reader never sees a half-written build and a killed build leaves the previous one in place. ``CURRENT``

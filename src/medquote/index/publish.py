@@ -12,19 +12,16 @@ import os
 import shutil
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from medquote.files import atomic_write, fsync_tree
 from medquote.index.integrity import file_hashes
 from medquote.index.manifest import BUILDS, MANIFEST, POINTER
-from medquote.index.qtypes import passage_features
-from medquote.index.terms import tokenize
+from medquote.index.params import BuildParams
 from medquote.records import Passage, Source, context_text
-
-if TYPE_CHECKING:
-    from medquote.index.build import BuildParams
+from medquote.text.qtypes import passage_features
+from medquote.text.tokens import tokenize
 
 
 def publish(

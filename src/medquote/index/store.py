@@ -1,4 +1,8 @@
-"""A loaded build (``Index``) and ``load_index``, which refuses anything missing, damaged or built differently."""
+"""A loaded build (``Index``) and ``read_build``, which refuses anything missing, damaged or built differently.
+
+The engine that searches a build is attached by ``medquote.engines.registry.load_index``, the way callers
+load an index.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +15,20 @@ from typing import Any
 
 import numpy as np
 
-from medquote.errors import IndexMismatchError, IndexNotFoundError
-from medquote.index.embed import split_name
-from medquote.index.engine import EMBEDDED, EngineSpec, SearchEngine, engine_kind
+from medquote.embed.base import split_name
+from medquote.errors import IndexMismatchError
 from medquote.index.integrity import check_files, file_hashes, read_build_manifest, sha256_text, vetted_hashes
 from medquote.index.manifest import REPAIR_HINT
-from medquote.index.terms import tokenize
 from medquote.records import Passage, Source
+from medquote.text.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
 class Index:
-    """A loaded build: passages (row i is vector i), their sources, and the engine that searches them.
+    """A loaded build: passages (row i is vector i), their sources, and the engine that searches them
+    (a ``medquote.engines.base.SearchEngine``, attached by ``medquote.engines.registry.load_index``).
 
     ``dense`` is the FAISS index when the embedded engine serves the build, None when Milvus does;
     ``bm25`` (bm25s) is always loaded, for the term weights of highlighting.
@@ -38,9 +42,9 @@ class Index:
     bm25: Any  # bm25s.BM25
     # Passage row -> other sources holding the identical passage (stored once).
     also_in: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    # Per-passage arrays from medquote.index.qtypes.passage_features.
+    # Per-passage arrays from medquote.text.qtypes.passage_features.
     features: dict[str, np.ndarray] = field(default_factory=dict)
-    engine: SearchEngine | None = None
+    engine: Any = None  # medquote.engines.base.SearchEngine
     # The sha256 the corpus's sources.toml lists today, by entry id (empty without that corpus).
     vetted: dict[str, str] = field(default_factory=dict)
     # Sources (by id, the very record) whose stored text has been checked against its hash chain.
@@ -101,22 +105,17 @@ class Index:
         return bool(terms) and all(term in self.bm25.vocab_dict for term in terms)
 
 
-def load_index(index_dir: Path | str, *, model_name: str | None = None, engine: EngineSpec = EMBEDDED) -> Index:
-    """Load the live build of ``index_dir``, refusing anything missing, damaged or built differently.
+def read_build(build: Path, *, model_name: str | None = None, read_faiss: bool = True) -> Index:
+    """The build folder ``build`` as an Index without its engine, refusing anything damaged or built differently.
 
     ``model_name`` is the query embedder's name; a different model than the one the index was built
     with would make its vectors meaningless, and another backend would query it with vectors slightly
-    off the stored ones, so both are errors. ``engine`` decides which build is live (``CURRENT``, or the
-    Milvus alias) and what searches it.
+    off the stored ones, so both are errors. ``read_faiss``: load the FAISS file (the embedded engine
+    searches it; Milvus holds its own vectors).
     """
     import bm25s
     import faiss
 
-    index_dir = Path(index_dir)
-    engines = engine_kind(engine)
-    build = engines.live_build(index_dir, engine)
-    if build is None:
-        raise IndexNotFoundError(f"{index_dir}: no index here; run `medquote build` to create it")
     manifest = read_build_manifest(build)
     built, queried = split_name(manifest["model"]["name"]), split_name(model_name or "")
     if model_name is not None and built[0] == queried[0] and built[1] != queried[1]:
@@ -138,7 +137,7 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None, engine: 
             for line in _lines(build / "sources.jsonl"):
                 source = Source(**json.loads(line))
                 sources[source.id] = source
-            dense = faiss.read_index(str(build / "dense.faiss")) if engines.reads_faiss else None
+            dense = faiss.read_index(str(build / "dense.faiss")) if read_faiss else None
             bm25 = bm25s.BM25.load(str(build / "bm25"))
             also_in = {int(k): tuple(v) for k, v in manifest.get("also_in", {}).items()}
             with np.load(build / "features.npz") as arrays:
@@ -157,9 +156,8 @@ def load_index(index_dir: Path | str, *, model_name: str | None = None, engine: 
         or any(len(values) != len(passages) for values in features.values())
     ):
         raise IndexMismatchError(f"{build}: index files disagree with its manifest; {REPAIR_HINT}")
-    searcher = engines.open(engine, build, manifest, dense, bm25)
     vetted = vetted_hashes(manifest)
-    return Index(build, manifest, passages, sources, dense, bm25, also_in, features, searcher, vetted)
+    return Index(build, manifest, passages, sources, dense, bm25, also_in, features, None, vetted)
 
 
 def _lines(path: Path) -> list[str]:

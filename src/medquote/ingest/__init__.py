@@ -3,13 +3,13 @@
 ``manifest`` reads ``corpus/sources.toml`` (what each source is, where it came from, whether it is
 vetted) and ``register`` changes it; ``corpus_paths`` keeps every source inside the corpus folder;
 ``registry`` reads a file with the reader registered for its format (``text``, ``html``, ``pdf``,
-``medquad``, ``beir``); ``normalize`` fixes the text once, so every later quote is a slice of it.
+``medquad``, ``beir``), each normalising the text once (``medquote.text.normalize``), so every later
+quote is a slice of it.
 """
 
 from __future__ import annotations
 
 from medquote.ingest.document import Document, ReadResult
-from medquote.ingest.normalize import normalize_text
 from medquote.ingest.registry import FORMATS, READERS, detect_format, read_documents
 
-__all__ = ["FORMATS", "READERS", "Document", "ReadResult", "detect_format", "normalize_text", "read_documents"]
+__all__ = ["FORMATS", "READERS", "Document", "ReadResult", "detect_format", "read_documents"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from medquote.errors import SourceError
 from medquote.ingest.document import Document, ReadResult, decode_text, read_bytes, require_text
-from medquote.ingest.normalize import normalize_text, one_line
+from medquote.text.normalize import normalize_text, one_line
 
 log = logging.getLogger(__name__)
 

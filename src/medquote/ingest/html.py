@@ -15,7 +15,7 @@ from typing import Any
 
 from medquote.errors import SourceError
 from medquote.ingest.document import Document, ReadResult, decode_text, quiet, read_bytes, require_text
-from medquote.ingest.normalize import normalize_text, one_line
+from medquote.text.normalize import normalize_text, one_line
 
 _SPACE = re.compile(r"\s+")
 _HEADING_LEVEL = re.compile(r"h([1-6])")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from medquote.errors import SourceError
 from medquote.ingest.document import Document, ReadResult
-from medquote.ingest.normalize import error_text, normalize_text, one_line
+from medquote.text.normalize import error_text, normalize_text, one_line
 
 __all__ = ["read_medquad"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from medquote.errors import SourceError
 from medquote.ingest.document import Document, ReadResult, quiet, read_bytes
-from medquote.ingest.normalize import error_text, normalize_text, one_line
+from medquote.text.normalize import error_text, normalize_text, one_line
 
 
 def read_pdf(path: Path, *, progress: bool = False) -> ReadResult:

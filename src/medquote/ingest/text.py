@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from medquote.ingest.document import Document, ReadResult, decode_text, read_bytes, require_text
-from medquote.ingest.normalize import normalize_text, one_line
+from medquote.text.normalize import normalize_text, one_line
 
 _ATX_H1 = re.compile(r"# +(.+?)(?: +#+)?")
 _FENCE = re.compile(r"(```|~~~)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medquote.index.embed import Embedder
+from medquote.embed.base import Embedder
 from medquote.index.store import Index
 from medquote.records import Hit
 from medquote.retrieval.base import check_k, ranked_hits

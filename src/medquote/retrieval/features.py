@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from medquote.index.embed import Embedder
-from medquote.index.qtypes import TEMPLATE_WORDS, TYPE_NAMES, prototype_texts
+from medquote.embed.base import Embedder
 from medquote.index.store import Index
-from medquote.index.terms import jaccard, trigrams, words
 from medquote.retrieval.query import Query
+from medquote.text.qtypes import TEMPLATE_WORDS, TYPE_NAMES, prototype_texts
+from medquote.text.tokens import jaccard, trigrams, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class Candidates:
     """A question and its candidate passages: what every feature sees."""
 
     query: Query
-    qtype: str | None  # the question's type (medquote.index.qtypes.question_type), None if unsaid
+    qtype: str | None  # the question's type (medquote.text.qtypes.question_type), None if unsaid
     rows: np.ndarray  # candidate passage rows in the index
     vectors: np.ndarray  # their unit vectors
     cosine: np.ndarray  # question · passage

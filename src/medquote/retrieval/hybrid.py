@@ -14,8 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from medquote.index.embed import Embedder
-from medquote.index.qtypes import question_type
+from medquote.embed.base import Embedder
 from medquote.index.store import Index
 from medquote.models.reader import Reader
 from medquote.records import Hit, context_text
@@ -25,6 +24,7 @@ from medquote.retrieval.dense import DenseRetriever
 from medquote.retrieval.features import FEATURES, Candidates, Signals
 from medquote.retrieval.query import prepare_query
 from medquote.retrieval.rerank import candidate_features, packaged
+from medquote.text.qtypes import question_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ class HybridRetriever:
         prepared = prepare_query(question, self.index.topic, self.index.uses)
         if vector is None:
             vector = self.dense.embed(prepared)
-        # The engine only proposes candidates; every score below is computed here (medquote.index.engine).
+        # The engine only proposes candidates; every score below is computed here (medquote.engines.base).
         engine = self.index.engine
         dense_rows, _ = engine.dense_top(vector, self.depth)
         lexical_rows, lexical_top = engine.bm25_top(prepared.terms, self.depth)

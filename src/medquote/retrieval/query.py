@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from medquote.index.terms import tokenize
+from medquote.text.tokens import tokenize
 
 _DEICTIC = re.compile(
     r"\b(this|that|the|my|these|those)\s+(medicine|medication|drug|pill|pills|tablet|tablets|meds?)\b"

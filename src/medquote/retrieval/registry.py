@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from medquote.index.embed import Embedder
+from medquote.embed.base import Embedder
 from medquote.index.store import Index
 from medquote.retrieval.base import Retriever
 from medquote.retrieval.bm25 import BM25Retriever

@@ -20,7 +20,7 @@ from functools import cache
 
 import numpy as np
 
-from medquote.index.embed import Embedder
+from medquote.embed.base import Embedder
 from medquote.records import Emergency, Triage, TriageLevel
 from medquote.safety.checks import sensitive_topic
 from medquote.safety.classifier import ANIMAL, Thresholds, TriageModel
@@ -158,7 +158,7 @@ def same_model(embedder_name: str, trained_on: str) -> bool:
 
 @cache
 def _default_triager() -> Triager:
-    from medquote.index.embed import SentenceTransformerEmbedder
+    from medquote.embed.sbert import SentenceTransformerEmbedder
 
     return Triager(SentenceTransformerEmbedder(threads=1))
 

@@ -71,8 +71,8 @@ def sha256(path: Path) -> str:
 def default_corpus_pairs(sets: list[Path], index_dir: Path) -> list[Pair]:
     from medquote.answer.assistant import Assistant
     from medquote.eval.answers import load_consumer_set, locate, passage_grade
-    from medquote.index.chunk import sentence_spans
     from medquote.records import context_text
+    from medquote.text.sentences import sentence_spans
 
     assistant = Assistant.from_index(index_dir, reader=False)  # candidates as the retriever orders them
     index = assistant.index
@@ -295,7 +295,7 @@ def export(model_dir: Path, folder: Path, *, max_length: int, quantized: bool = 
     from onnxruntime.transformers import optimizer
     from transformers import AutoModelForSequenceClassification
 
-    from medquote.index.onnx import quantize_onnx
+    from medquote.embed.onnx import quantize_onnx
     from medquote.models.reader import file_sha256
 
     folder.mkdir(parents=True, exist_ok=True)

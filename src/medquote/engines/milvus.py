@@ -3,12 +3,12 @@
 One collection per build, ``<alias>__<version>`` (``-`` → ``_``), one entity per passage row: ``row``
 (primary key, the row in ``passages.jsonl``), ``passage_id``, ``source_id``, ``start``, ``end``,
 ``vector`` (the unit vector; inner product, exact below ``hnsw_threshold`` passages and HNSW from it, as
-embedded), ``terms`` (the BM25 text, already stemmed by ``medquote.index.terms.tokenize``: Milvus Lite
+embedded), ``terms`` (the BM25 text, already stemmed by ``medquote.text.tokens.tokenize``: Milvus Lite
 ignores stemmer filters, and both engines must tokenise alike) and ``sparse`` (Milvus's BM25 function
 of ``terms``, with the build's k1 and b).
 
-``medquote.index.milvus_push`` writes the collections and moves the alias. ``LocalMilvus`` starts a
-Milvus Lite server (``milvus-lite server``) for tests and benchmarks.
+``medquote.engines.milvus_push`` writes the collections and moves the alias. (A local Milvus Lite server
+for tests and benchmarks is started by ``tests/milvus_utils.py``.)
 
 The passages, the sources with their stored text, and the manifest stay in the build folder
 (``index/builds/<version>``, which every chat replica reads): a quote is still re-checked verbatim against
@@ -20,9 +20,6 @@ collection always match.
 from __future__ import annotations
 
 import logging
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from functools import cache
@@ -31,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from medquote.engines.base import SearchEngine
 from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError
-from medquote.index.engine import SearchEngine
 from medquote.index.manifest import BUILDS, MANIFEST
 
 log = logging.getLogger(__name__)
@@ -110,7 +107,7 @@ def forget_alias(uri: str, alias: str) -> None:
 
 
 class MilvusEngine:
-    """Candidates from one build's collection (see ``medquote.index.engine.SearchEngine``)."""
+    """Candidates from one build's collection (see ``medquote.engines.base.SearchEngine``)."""
 
     name = "milvus"
 
@@ -235,62 +232,3 @@ class MilvusKind:
         engine = MilvusEngine(spec.uri, name, ef=0 if exact else 64)
         engine.warm(int(manifest["model"]["dimension"]))
         return engine
-
-
-# --- a local server ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class LocalMilvus:
-    """`milvus-lite server` over ``data_dir`` on a loopback ``port`` (a free one by default), for tests and
-    benchmarks; ``stop`` and ``start`` again keep the data. Milvus Lite comes from PyPI (the test extra)."""
-
-    def __init__(self, data_dir: Path, port: int | None = None, command: Path | None = None) -> None:
-        self.command = command or Path(sys.executable).parent / "milvus-lite"
-        self.data_dir = data_dir
-        self.port = port or free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def uri(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 60.0) -> LocalMilvus:
-        command = [str(self.command), "server", "--data-dir", str(self.data_dir), "--host", "127.0.0.1"]
-        self.process = subprocess.Popen(
-            [*command, "--port", str(self.port), "--max-workers", "4"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"milvus-lite server exited with {self.process.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"milvus-lite server did not listen on port {self.port} within {timeout:.0f} s")
-
-    def memory_mb(self) -> tuple[float, float]:
-        """The server's resident memory now and at its peak so far (MB), from /proc (Linux)."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text() if self.process else ""
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        return tuple(int(fields.get(name, "0 kB").split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))  # type: ignore[return-value]
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None

@@ -4,7 +4,8 @@ Consumer questions about one condition differ mostly in this; passages about the
 the wrong aspect are the commonest near miss. A question's type comes from its wording (cues below);
 how much a passage is *about* a type comes from the embedding model, as the passage's similarity to a
 short prototype of that type relative to its mean similarity to all prototypes
-(``medquote.retrieval.features``). Passages' own type signals are computed at build time, here.
+(``medquote.retrieval.features``). Passages' own type signals are computed here, at build time
+(``medquote.index.publish``), which is why this lives below both index and retrieval.
 """
 
 from __future__ import annotations

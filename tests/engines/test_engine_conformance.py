@@ -14,10 +14,10 @@ import pytest
 from conftest import DATA
 
 from medquote.answer.assistant import Assistant
+from medquote.engines.base import EMBEDDED, EngineSpec
+from medquote.engines.milvus_push import push_build
+from medquote.engines.registry import load_index
 from medquote.eval.runs import evaluate
-from medquote.index.engine import EMBEDDED, EngineSpec
-from medquote.index.milvus_push import push_build
-from medquote.index.store import load_index
 from medquote.retrieval.bm25 import BM25Retriever
 from medquote.retrieval.hybrid import HybridRetriever
 

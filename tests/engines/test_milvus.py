@@ -6,18 +6,19 @@ from __future__ import annotations
 import time
 
 import pytest
-from milvus_utils import free_port, milvus_lite
+from milvus_utils import milvus_lite
+from ports import free_port
 
 from medquote.answer.abstain import Abstention
 from medquote.answer.assistant import Assistant
 from medquote.cli import main
+from medquote.engines import milvus, milvus_push
+from medquote.engines.base import EngineSpec
+from medquote.engines.milvus import collection_name, live_collection
+from medquote.engines.milvus_push import push_build
+from medquote.engines.registry import load_index
 from medquote.errors import EngineUnavailableError, IndexNotFoundError
-from medquote.index import milvus, milvus_push
 from medquote.index.build import build_index
-from medquote.index.engine import EngineSpec
-from medquote.index.milvus import collection_name, live_collection
-from medquote.index.milvus_push import push_build
-from medquote.index.store import load_index
 from medquote.records import Status
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.safety import templates

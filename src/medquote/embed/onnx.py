@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from medquote.embed.base import default_model_path, model_fingerprint
 from medquote.errors import IndexMismatchError
 from medquote.files import locked
-from medquote.index.embed import default_model_path, model_fingerprint
 
 log = logging.getLogger(__name__)
 

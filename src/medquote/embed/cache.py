@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from medquote.index.embed import Embedder
+from medquote.embed.base import Embedder
 
 log = logging.getLogger(__name__)
 # The one table this cache reads, by its columns; any other layout is an old or foreign file.

@@ -1,6 +1,6 @@
 """Pushing a build to Milvus (``medquote build --engine milvus``): a new collection, then the alias.
 
-``push_build`` copies the folder's live build into a new collection (``medquote.index.milvus`` describes
+``push_build`` copies the folder's live build into a new collection (``medquote.engines.milvus`` describes
 its fields), flushes and loads it, checks its row count, and only then points the alias at it: a reader
 resolving the alias sees the previous collection or the complete new one, never a half-written one — the
 same guarantee as ``CURRENT``. The live collection and the one before it are kept.
@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from medquote.engines.milvus import bm25_text, client, collection_name, forget_alias, live_collection, unavailable
+from medquote.engines.registry import load_index
 from medquote.errors import IndexMismatchError, IndexNotFoundError
 from medquote.files import locked
 from medquote.index.manifest import MANIFEST, current_build
-from medquote.index.milvus import bm25_text, client, collection_name, forget_alias, live_collection, unavailable
-from medquote.index.terms import tokenize
 from medquote.records import context_text
+from medquote.text.tokens import tokenize
 
 # Milvus's VARCHAR limit, in bytes; a passage's stemmed terms are far shorter.
 MAX_TERMS_BYTES = 65_535
@@ -56,8 +57,6 @@ def push_build(index_dir: Path | str, spec: Any, *, progress: bool = False) -> P
     Nothing changes for readers until the collection is complete and loaded; a failure or a kill leaves
     the alias where it was (a half-written collection is replaced by the next push).
     """
-    from medquote.index.store import load_index
-
     index_dir = Path(index_dir)
     started = time.perf_counter()
     with locked(index_dir / ".lock"):

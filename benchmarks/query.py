@@ -89,8 +89,11 @@ def compare(index_dir: Path, backends: list[str], questions: list[str], rounds: 
     """answer() latency with each backend embedding the questions, in turns (the same index and questions)."""
     index = load_index(index_dir)
     assistants = {
-        b: Assistant(HybridRetriever(index, make_embedder(b, cache_dir=cache_dir(index_dir), threads=1),
-                                     reader=Reader(threads=2)))
+        b: Assistant(
+            HybridRetriever(
+                index, make_embedder(b, cache_dir=cache_dir(index_dir), threads=1), reader=Reader(threads=2)
+            )
+        )
         for b in backends
     }
     timings: dict[str, list[float]] = {b: [] for b in backends}

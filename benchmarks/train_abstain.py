@@ -78,10 +78,7 @@ def topic_questions() -> list[tuple[str, bool]]:
         if not (ROOT / folder).is_dir():
             continue
         labelled = load_consumer_set(ROOT / folder)
-        rows += [
-            (searched_as(q.text, q.previous), q.type == "answerable")
-            for q in labelled.questions
-        ]
+        rows += [(searched_as(q.text, q.previous), q.type == "answerable") for q in labelled.questions]
     rows += [(text, True) for _, text in load_beir(ROOT / "tests/data/seed_eval").queries]
     rows += [(text, False) for text in read_questions(ROOT / "tests/data/seed_unanswerable.txt")]
     return rows

@@ -33,7 +33,6 @@ from medquote.eval.answers import load_consumer_set, locate, passage_grade
 from medquote.index.build import build_index
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, HybridRetriever
 from medquote.retrieval.rerank import COLUMNS, Reranker, candidate_features
-from medquote.safety.checks import clean_question
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ("tests/data/dev/consumer_dev", "tests/data/train/consumer_train")

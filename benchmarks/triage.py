@@ -33,7 +33,8 @@ FROZEN = ROOT / "tests/data/frozen/triage_eval.jsonl"
 FROZEN_2 = ROOT / "tests/data/frozen/triage_eval_2.jsonl"
 FROZEN_3 = ROOT / "tests/data/frozen/triage_eval_3.jsonl"
 FROZEN_4 = ROOT / "tests/data/frozen/triage_eval_4.jsonl"
-SETS = (FROZEN_4, FROZEN_3, FROZEN_2, FROZEN, ROOT / "tests/data/dev/triage_dev.jsonl", ROOT / "tests/data/triage.jsonl")
+DEV, REGRESSION = ROOT / "tests/data/dev/triage_dev.jsonl", ROOT / "tests/data/triage.jsonl"
+SETS = (FROZEN_4, FROZEN_3, FROZEN_2, FROZEN, DEV, REGRESSION)
 
 
 def read(path: Path) -> list[dict]:

@@ -314,7 +314,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--resources", help="TOML file with emergency guidance for your country")
     ask.add_argument("--after", action="append", metavar="QUESTION",
-                     help="a question asked before this one in the same conversation (repeat, oldest first)")  # fmt: skip
+                     help="an earlier question of the same conversation (repeat, oldest first)")  # fmt: skip
     ask.add_argument("--debug", action="store_true", help="also show why passages ranked as they did (on stderr)")
     _add_model(ask, "the one the index was built with")
     add_engine_options(ask)

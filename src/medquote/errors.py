@@ -40,5 +40,10 @@ class UsageError(MedquoteError):
     expected, a folder medquote cannot write, a port already in use."""
 
 
+def missing_extra(package: str, extra: str, what: str) -> UsageError:
+    """The one-line error for an optional dependency that is not installed."""
+    return UsageError(f"{what} needs {package}, which is not installed; run: pip install 'medquote[{extra}]'")
+
+
 class ModelError(MedquoteError):
     """A shipped model file is missing, damaged or does not fit the embedding model."""

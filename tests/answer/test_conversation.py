@@ -77,7 +77,8 @@ def test_the_medicine_is_named_as_the_chat_named_it_and_else_by_the_topic():
 def test_the_state_is_the_earlier_questions_alone():
     earlier = ["What are the withdrawal symptoms of Klonopin?", "how long does that last?"]
     conversation = Conversation.of(earlier, NAMES, TOPIC)
-    assert [t.searched for t in conversation.turns] == [earlier[0], "how long does withdrawal symptoms of Klonopin last?"]
+    rewritten = "how long does withdrawal symptoms of Klonopin last?"
+    assert [t.searched for t in conversation.turns] == [earlier[0], rewritten]
     assert conversation.last.subject == "Klonopin" and conversation.last.aspect == "withdrawal symptoms of Klonopin"
 
 

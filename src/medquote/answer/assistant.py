@@ -180,7 +180,8 @@ class Assistant:
         state = self._state
         version = state.index.version
         earlier = [previous] if isinstance(previous, str) else list(previous or ())
-        conversation = Conversation.of([clean_question(q)[0] for q in earlier if q and q.strip()], self.names, self.topic)
+        earlier = [clean_question(q)[0] for q in earlier if q and q.strip()]
+        conversation = Conversation.of(earlier, self.names, self.topic)
         searched_as = conversation.rewrite(text, self.names, self.topic)
         # One batch: the question as retrieval embeds it (synonyms added) and as triage reads it, as typed
         # and, for a follow-up, with its context.

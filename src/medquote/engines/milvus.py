@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from medquote.engines.base import SearchEngine
-from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError
+from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError, missing_extra
 from medquote.index.manifest import BUILDS, MANIFEST
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,10 @@ def bm25_text(terms: Sequence[str]) -> str:
 @cache
 def client(uri: str) -> Any:
     """One pymilvus client per server, shared by every build and thread (it reconnects by itself)."""
-    from pymilvus import MilvusClient
+    try:
+        from pymilvus import MilvusClient
+    except ImportError as exc:
+        raise missing_extra("pymilvus", "milvus", "the Milvus engine") from exc
 
     # pymilvus logs each failed call with a traceback; medquote says it once, in one line.
     logging.getLogger("pymilvus").setLevel(logging.CRITICAL)

@@ -20,7 +20,7 @@ import numpy as np
 
 from medquote.engines.milvus import bm25_text, client, collection_name, forget_alias, live_collection, unavailable
 from medquote.engines.registry import load_index
-from medquote.errors import IndexMismatchError, IndexNotFoundError
+from medquote.errors import IndexMismatchError, IndexNotFoundError, missing_extra
 from medquote.files import locked
 from medquote.index.manifest import MANIFEST, current_build
 from medquote.records import context_text
@@ -112,7 +112,10 @@ def write_collection(
 
 
 def _create(milvus: Any, name: str, manifest: dict[str, Any]) -> None:
-    from pymilvus import DataType, Function, FunctionType
+    try:
+        from pymilvus import DataType, Function, FunctionType
+    except ImportError as exc:
+        raise missing_extra("pymilvus", "milvus", "the Milvus engine") from exc
 
     params = manifest["params"]
     schema = milvus.create_schema(auto_id=False)

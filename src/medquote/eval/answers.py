@@ -218,8 +218,7 @@ def load_open_set(folder: Path | str) -> tuple[tuple[ConsumerQuestion, ...], dic
             f"{folder}: cannot read questions.jsonl and judgements.jsonl ({exc}); check the folder"
         ) from exc
     questions = tuple(
-        ConsumerQuestion(str(q["_id"]), str(q["text"]), str(q["type"]), (), str(q.get("style") or "plain"))
-        for q in raw
+        ConsumerQuestion(str(q["_id"]), str(q["text"]), str(q["type"]), (), str(q.get("style") or "plain")) for q in raw
     )
     grades: dict[str, dict[str, int]] = {}
     for j in judged:

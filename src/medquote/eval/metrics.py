@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from medquote.errors import missing_extra
+
 
 def metric_names(k: int = 10) -> list[str]:
     """Reported metric names, in display order (k = 10 gives nDCG@10, MRR@10, MAP@10, ...)."""
@@ -16,8 +18,16 @@ def metric_names(k: int = 10) -> list[str]:
 _LIBRARY_NAMES = {"nDCG": "nDCG", "MRR": "RR", "MAP": "AP", "Recall": "R", "P": "P"}
 
 
+def _ir_measures() -> Any:
+    try:
+        import ir_measures
+    except ImportError as exc:
+        raise missing_extra("ir_measures", "eval", "medquote eval") from exc
+    return ir_measures
+
+
 def _measures(k: int) -> dict[str, Any]:
-    import ir_measures
+    ir_measures = _ir_measures()
 
     measures = {}
     for name in metric_names(k):
@@ -36,7 +46,7 @@ def compute_metrics(
     providers break score ties differently (trec_eval by doc id, the MS MARCO one by input order), so
     they are given strictly decreasing scores from the ranks: every metric sees exactly our order.
     """
-    import ir_measures
+    ir_measures = _ir_measures()
 
     measures = _measures(k)
     library_qrels = [ir_measures.Qrel(q, d, int(s)) for q, judged in qrels.items() for d, s in judged.items()]

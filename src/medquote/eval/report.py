@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from medquote.errors import missing_extra
 from medquote.eval.metrics import metric_names
 from medquote.eval.runs import Evaluation
 from medquote.records import Source
@@ -131,7 +132,10 @@ def _describe(source: Source | None) -> str:
 
 
 def _chart(result: Evaluation, path: Path) -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise missing_extra("matplotlib", "eval", "the evaluation report's chart") from exc
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

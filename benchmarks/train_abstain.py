@@ -20,7 +20,7 @@ medquote.answer.abstain.FEATURES:
 Never tests/data/frozen/ nor tests/data/medquad_unanswerable.txt (the MedQuAD abstention test set). Each
 operating point is chosen on out-of-fold predictions (5 folds, the curve averaged over 10 shuffles) to
 minimise LOOSE_COST × (unanswerable questions given quotes) + (answerable questions given "not found"):
-a loose quote is worse than "not found". Writes src/medquote/data/abstain_model.json,
+a loose quote is worse than "not found". Writes src/medquote/models/abstain/model.json,
 benchmarks/results/abstain_train.json (with the precision/coverage curves) and abstain_curve.png.
 """
 
@@ -48,6 +48,7 @@ from medquote.eval.corpus import prepare_index
 from medquote.eval.documents import passage_documents
 from medquote.eval.medquad_to_beir import medquad_to_beir
 from medquote.index.build import build_index
+from medquote.models.files import record
 from medquote.retrieval.hybrid import HybridRetriever, Scored
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="fit the open regime on MedQuAD too (so far it loses to the rule; see the docstring)",
     )
-    parser.add_argument("--out", type=Path, default=ROOT / "src/medquote/data/abstain_model.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "src/medquote/models/abstain/model.json")
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks/results/abstain_train.json")
     args = parser.parse_args(argv)
     embedder = make_embedder(cache_dir=args.cache / "cache", threads=1)
@@ -188,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         print(name, json.dumps(chosen), flush=True)
     meta = {name: {k: results[name][k] for k in ("questions", "answerable", "chosen")} for name in data}
     AnswerabilityModel(regimes, embedder.name, FEATURES, {"loose_cost": LOOSE_COST, "C": C, **meta}).save(args.out)
+    record(args.out)  # manifest.json beside it: the file's sha256, checked when loaded
     args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     _chart(results, args.results.with_name("abstain_curve.png"))
     return 0

@@ -8,7 +8,7 @@ the default retriever's first ``DEPTH`` candidates in fused order, each labelled
 judged span graded ≥ 1 (as benchmarks/answers.py judges a quote). A logistic regression over
 ``medquote.retrieval.rerank.COLUMNS`` (standardised) estimates the chance a candidate answers. Reported:
 how often the first candidate answers in the fused order and after reranking, 10-fold cross-validated by
-question; then the model is fitted on every question and written to src/medquote/data/rerank_model.json.
+question; then the model is fitted on every question and written to src/medquote/models/rerank/model.json.
 Never tests/data/frozen/.
 """
 
@@ -31,6 +31,7 @@ from medquote.embed.registry import make_embedder
 from medquote.engines.registry import load_index
 from medquote.eval.answers import load_consumer_set, locate, passage_grade
 from medquote.index.build import build_index
+from medquote.models.files import record
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, HybridRetriever
 from medquote.retrieval.rerank import COLUMNS, Reranker, candidate_features
 
@@ -86,7 +87,7 @@ def cross_validated(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndar
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache/answers-index")
-    parser.add_argument("--out", type=Path, default=ROOT / "src/medquote/data/rerank_model.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "src/medquote/models/rerank/model.json")
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks/results/rerank_train.json")
     args = parser.parse_args(argv)
     embedder = make_embedder(cache_dir=args.cache / "cache", threads=1)
@@ -114,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         results,
     )
     reranker.save(args.out)
+    record(args.out)  # manifest.json beside it: the file's sha256, checked when loaded
     args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
 

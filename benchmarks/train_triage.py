@@ -1,4 +1,4 @@
-"""Train the triage classifiers and choose their thresholds; writes src/medquote/data/triage_model.npz.
+"""Train the triage classifiers and choose their thresholds; writes src/medquote/models/triage/model.npz.
 
     .venv/bin/python benchmarks/train_triage.py
 
@@ -28,6 +28,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from medquote.embed.base import MemoEmbedder
 from medquote.embed.sbert import SentenceTransformerEmbedder
+from medquote.models.files import record
 from medquote.records import TriageLevel
 from medquote.safety.classifier import ANIMAL, Featurizer, Thresholds, TriageModel
 from medquote.safety.cues import CUE_NAMES
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         default=sorted((ROOT / "tests/data/frozen").glob("triage_eval*.jsonl")),
         help="only to leave out near-duplicates of their messages; never trained or tuned on",
     )
-    parser.add_argument("--out", type=Path, default=ROOT / "src/medquote/data/triage_model.npz")
+    parser.add_argument("--out", type=Path, default=ROOT / "src/medquote/models/triage/model.npz")
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks/results/triage_train.json")
     args = parser.parse_args(argv)
     import sklearn
@@ -248,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     model = TriageModel(final.alarm, final.emergency, final.category, final.classes, featurizer, embedder.name,
                         thresholds, meta)  # fmt: skip
     model.save(args.out)
+    record(args.out)  # manifest.json beside it: the file's sha256, checked when loaded
     results = {"thresholds": asdict(thresholds), "dev_out_of_fold": achieved, "cues": list(CUE_NAMES), **meta}
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 def data_text(name: str, path: Path | str | None = None) -> str:
-    """The text of ``path`` if given, else of the packaged data file ``name`` (e.g. ``data/rerank_model.json``)."""
+    """The text of ``path`` if given, else of the packaged data file ``name`` (e.g. ``data/triage.toml``)."""
     if path is not None:
         return Path(path).read_text(encoding="utf-8")
     return resources.files("medquote").joinpath(name).read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from medquote.errors import ModelError
-from medquote.models.reader import FOLDER, RETRAIN, Combination, Reader, ReaderSpec, file_sha256
+from medquote.models.files import file_sha256
+from medquote.models.reader import FOLDER, RETRAIN, Combination, Reader, ReaderSpec
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """When to say "not found" instead of quoting, and which further quotes to add: every rule lives here.
 
 Answerability is a calibrated decision, not one cosine cut: a logistic regression per kind of corpus
-(``data/abstain_model.json``, trained by ``benchmarks/train_abstain.py`` on labelled answerable and
+(``models/abstain/model.json``, trained by ``benchmarks/train_abstain.py`` on labelled answerable and
 unanswerable questions) reads what the retrieval found:
 
 - ``best_cosine``: the best candidate's cosine with the question;
@@ -31,15 +31,17 @@ import numpy as np
 
 from medquote.answer.highlight import expected_answers
 from medquote.embed.base import split_name
-from medquote.files import data_text
 from medquote.index.store import Index
+from medquote.models.files import ROOT, model_file
 from medquote.models.reader import Reader
 from medquote.records import context_text
 from medquote.retrieval.hybrid import Scored
 from medquote.retrieval.query import synonyms_in, topic_names
 from medquote.text.tokens import jaccard, tokenize, trigrams, words
 
-MODEL_FILE = "data/abstain_model.json"
+FOLDER = ROOT / "abstain"
+MODEL_FILE = "model.json"
+RETRAIN = "python benchmarks/train_abstain.py"
 FEATURES = ("best_cosine", "topic_margin", "coverage_best", "coverage_top", "unknown", "no_content", "answer_type")
 # Words that say what kind of question it is or fill it out, not what it is about.
 EVERYDAY = frozenset(
@@ -204,7 +206,10 @@ class AnswerabilityModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> AnswerabilityModel:
-        data = json.loads(data_text(MODEL_FILE, path))
+        """The packaged model (or a copy of its folder, or the model file at ``path``), checked by its hash."""
+        data = json.loads(
+            model_file(path, FOLDER, MODEL_FILE, "answerability model", RETRAIN).read_text(encoding="utf-8")
+        )
         regimes = {
             name: Regime(
                 tuple(float(c) for c in r["coef"]), float(r["intercept"]), float(r["threshold"]), float(r["min_cosine"])

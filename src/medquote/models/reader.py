@@ -9,7 +9,6 @@ against it when first loaded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from medquote.errors import ModelError
+from medquote.models.files import check
 
 FOLDER = Path(__file__).resolve().parent / "reader"
 RETRAIN = "python -m medquote.training.reader"
@@ -85,14 +85,6 @@ class ReaderSpec:
             ) from exc
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class Reader:
     """Scores (question, passage) pairs; loads the model on first use, safe across threads.
 
@@ -115,13 +107,7 @@ class Reader:
                 import onnxruntime as ort
                 from tokenizers import Tokenizer
 
-                model = self.folder / "model.onnx"
-                if not model.is_file():
-                    raise ModelError(f"{model}: the reader model is missing; reinstall medquote or run {RETRAIN}")
-                if file_sha256(model) != self.spec.sha256:
-                    raise ModelError(
-                        f"{model}: the reader model is damaged (sha256 differs); reinstall medquote or run {RETRAIN}"
-                    )
+                model = check(self.folder / "model.onnx", self.spec.sha256, "reader model", RETRAIN)
                 tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
                 tokenizer.enable_truncation(self.spec.max_length, strategy="longest_first")
                 padding = tokenizer.padding or {}

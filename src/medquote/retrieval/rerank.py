@@ -19,11 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from medquote.files import data_text
 from medquote.index.store import Index
+from medquote.models.files import ROOT, model_file
 from medquote.retrieval.features import FEATURES
 
-MODEL_FILE = "data/rerank_model.json"
+FOLDER = ROOT / "rerank"
+MODEL_FILE = "model.json"
+RETRAIN = "python benchmarks/train_rerank.py"
 # What the regression reads of each candidate, after one column per feature of FEATURES.
 EXTRA = ("fused", "gap", "rank", "cosine", "words")
 COLUMNS = (*FEATURES, *EXTRA)
@@ -88,9 +90,10 @@ class Reranker:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Reranker:
-        data = json.loads(data_text(MODEL_FILE, path))
+        """The packaged model (or a copy of its folder, or the model file at ``path``), checked by its hash."""
+        data = json.loads(model_file(path, FOLDER, MODEL_FILE, "rerank model", RETRAIN).read_text(encoding="utf-8"))
         if tuple(data["columns"]) != COLUMNS:
-            raise ValueError(f"{path or MODEL_FILE}: trained on other columns; retrain it (benchmarks/train_rerank.py)")
+            raise ValueError(f"{path or FOLDER / MODEL_FILE}: trained on other columns; retrain it ({RETRAIN})")
         return cls(
             tuple(data["coef"]),
             float(data["intercept"]),

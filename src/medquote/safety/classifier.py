@@ -1,4 +1,4 @@
-"""The learned part of triage, three logistic regressions stored as plain arrays in ``data/triage_model.npz``:
+"""The learned part of triage, three logistic regressions stored as plain arrays in ``models/triage/model.npz``:
 
 - ``alarm``: does a sentence touch danger at all (an emergency, or a look-alike: a denial, a past event,
   a question about overdoses)? Scored on every sentence, the highest wins: high recall, few ordinary
@@ -17,17 +17,19 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from medquote.errors import IndexMismatchError
+from medquote.models.files import ROOT, model_file
 from medquote.safety.cues import CUE_NAMES, cue_vector, normalise
 
 NONE, ANIMAL = "none", "animal"
-MODEL_FILE = "data/triage_model.npz"
+FOLDER = ROOT / "triage"
+MODEL_FILE = "model.npz"
+RETRAIN = "python benchmarks/train_triage.py"
 # Hashed n-gram features: the same settings at training and at use.
 NGRAM_FEATURES = 2**14
 
@@ -133,14 +135,14 @@ class TriageModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> TriageModel:
-        """The packaged model (or the one at ``path``)."""
-        source = Path(path) if path is not None else resources.files("medquote").joinpath(MODEL_FILE)
+        """The packaged model (or a copy of its folder, or the model file at ``path``), checked by its hash."""
+        source = model_file(path, FOLDER, MODEL_FILE, "triage model", RETRAIN)
         with source.open("rb") as handle, np.load(handle) as arrays:
             header = json.loads(str(arrays["header"]))
             if tuple(header["cue_names"]) != CUE_NAMES or header["ngram_features"] != NGRAM_FEATURES:
                 raise IndexMismatchError(
                     "the triage model was trained with other features than medquote.safety defines; "
-                    "retrain it with benchmarks/train_triage.py"
+                    f"retrain it with {RETRAIN}"
                 )
             return cls(
                 alarm=(arrays["alarm_coef"], float(arrays["alarm_intercept"])),

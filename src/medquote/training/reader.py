@@ -296,7 +296,7 @@ def export(model_dir: Path, folder: Path, *, max_length: int, quantized: bool = 
     from transformers import AutoModelForSequenceClassification
 
     from medquote.embed.onnx import quantize_onnx
-    from medquote.models.reader import file_sha256
+    from medquote.models.files import file_sha256
 
     folder.mkdir(parents=True, exist_ok=True)
     model = AutoModelForSequenceClassification.from_pretrained(str(model_dir), attn_implementation="eager").eval()

@@ -100,8 +100,7 @@ def per_kind(results: list) -> dict[str, dict]:
 
 
 def leakage() -> dict:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from train_triage import NEAR_DUPLICATE, near_duplicates
+    from medquote.training.triage import NEAR_DUPLICATE, near_duplicates
 
     frozen = [row["text"] for path in (FROZEN, FROZEN_2, FROZEN_3, FROZEN_4) for row in read(path)]
     files = sorted((ROOT / "tests/data/triage_train").glob("*.jsonl")) + sorted((ROOT / "data/triage").glob("*.jsonl"))

@@ -35,7 +35,7 @@ def test_tune_retrieval_sweeps_every_weight_on_the_seed_set(tmp_path, real_embed
 def test_train_triage_is_reproducible_and_writes_a_model_that_loads(tmp_path, real_embedder):
     from medquote.safety.classifier import TriageModel
 
-    train = _script("train_triage")
+    train = importlib.import_module("medquote.training.triage")
     outputs = []
     for run in ("a", "b"):
         out = tmp_path / f"{run}.npz"
@@ -64,7 +64,7 @@ def test_train_rerank_writes_a_reranker_that_loads_and_beats_the_fused_order_out
 
     out, results = tmp_path / "rerank.json", tmp_path / "results.json"
     argv = ["--cache", str(tmp_path / "cache"), "--out", str(out), "--results", str(results)]
-    assert _script("train_rerank").main(argv) == 0
+    assert importlib.import_module("medquote.training.rerank").main(argv) == 0
     reranker = Reranker.load(out)
     assert len(reranker.coef) == len(COLUMNS) and reranker.fits(dict(DEFAULT_WEIGHTS.values))
     measured = json.loads(results.read_text(encoding="utf-8"))

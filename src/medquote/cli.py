@@ -119,7 +119,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not calibrated_for(embedder.name):
         print(
             f"medquote: warning: 'not found' is calibrated for {AnswerabilityModel.load().model_name}, not "
-            f"{embedder.name}; retrain it (benchmarks/train_abstain.py) before trusting its answers",
+            f"{embedder.name}; retrain it (python -m medquote.training.abstain) before trusting its answers",
             file=sys.stderr,
         )
     _existing_corpus(args.corpus)

@@ -16,9 +16,9 @@ from medquote.safety.classifier import FOLDER as TRIAGE
 from medquote.safety.classifier import TriageModel
 
 MODELS = [
-    pytest.param(TriageModel, TRIAGE, "model.npz", "train_triage", id="triage"),
-    pytest.param(AnswerabilityModel, ABSTAIN, "model.json", "train_abstain", id="abstain"),
-    pytest.param(Reranker, RERANK, "model.json", "train_rerank", id="rerank"),
+    pytest.param(TriageModel, TRIAGE, "model.npz", "medquote.training.triage", id="triage"),
+    pytest.param(AnswerabilityModel, ABSTAIN, "model.json", "medquote.training.abstain", id="abstain"),
+    pytest.param(Reranker, RERANK, "model.json", "medquote.training.rerank", id="rerank"),
 ]
 
 

@@ -182,11 +182,8 @@ def test_public_triage_function_returns_a_triage() -> None:
 
 def test_no_training_message_is_a_near_duplicate_of_a_frozen_one() -> None:
     """Leakage check: nothing the classifier learnt from is (nearly) a message it is judged on."""
-    import importlib.util
+    from medquote.training import triage as train_triage
 
-    spec = importlib.util.spec_from_file_location("train_triage", REPO_ROOT / "benchmarks" / "train_triage.py")
-    train_triage = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train_triage)
     model = TriageModel.load()
     frozen = [json.loads(line)["text"] for path in sorted((DATA / "frozen").glob("triage_eval*.jsonl"))
               for line in path.open(encoding="utf-8")]  # fmt: skip

@@ -1,7 +1,7 @@
 """When to say "not found" instead of quoting, and which further quotes to add: every rule lives here.
 
 Answerability is a calibrated decision, not one cosine cut: a logistic regression per kind of corpus
-(``models/abstain/model.json``, trained by ``benchmarks/train_abstain.py`` on labelled answerable and
+(``models/abstain/model.json``, trained by ``python -m medquote.training.abstain`` on labelled answerable and
 unanswerable questions) reads what the retrieval found:
 
 - ``best_cosine``: the best candidate's cosine with the question;
@@ -41,7 +41,7 @@ from medquote.text.tokens import jaccard, tokenize, trigrams, words
 
 FOLDER = ROOT / "abstain"
 MODEL_FILE = "model.json"
-RETRAIN = "python benchmarks/train_abstain.py"
+RETRAIN = "python -m medquote.training.abstain"
 FEATURES = ("best_cosine", "topic_margin", "coverage_best", "coverage_top", "unknown", "no_content", "answer_type")
 # Words that say what kind of question it is or fill it out, not what it is about.
 EVERYDAY = frozenset(

@@ -4,7 +4,7 @@ In a corpus all about one medicine, the fused score's weights (chosen on MedQuAD
 decides most questions) put the passage that answers first for about three questions in four. A logistic
 regression over each candidate's feature contributions, its fused score, its gap to the best one, its
 rank, its cosine and its length, trained on consumer questions with graded answer spans
-(``benchmarks/train_rerank.py``), estimates the chance that a candidate answers; the first ``depth``
+(``python -m medquote.training.rerank``), estimates the chance that a candidate answers; the first ``depth``
 candidates are put in that order, the rest keep theirs. It is used only with the weights it was trained
 on, and only where the index has a topic: an open corpus (MedQuAD) keeps the fused order.
 """
@@ -25,7 +25,7 @@ from medquote.retrieval.features import FEATURES
 
 FOLDER = ROOT / "rerank"
 MODEL_FILE = "model.json"
-RETRAIN = "python benchmarks/train_rerank.py"
+RETRAIN = "python -m medquote.training.rerank"
 # What the regression reads of each candidate, after one column per feature of FEATURES.
 EXTRA = ("fused", "gap", "rank", "cosine", "words")
 COLUMNS = (*FEATURES, *EXTRA)

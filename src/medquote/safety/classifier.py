@@ -9,7 +9,7 @@
 
 Each reads the MiniLM sentence embedding, the explicit cues (``medquote.safety.cues``) and hashed word
 and character n-grams (scikit-learn's stateless ``HashingVectorizer``, so slang and misspellings
-the embedding blurs still count). Trained by ``benchmarks/train_triage.py``; applied with NumPy.
+the embedding blurs still count). Trained by ``python -m medquote.training.triage``; applied with NumPy.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from medquote.safety.cues import CUE_NAMES, cue_vector, normalise
 NONE, ANIMAL = "none", "animal"
 FOLDER = ROOT / "triage"
 MODEL_FILE = "model.npz"
-RETRAIN = "python benchmarks/train_triage.py"
+RETRAIN = "python -m medquote.training.triage"
 # Hashed n-gram features: the same settings at training and at use.
 NGRAM_FEATURES = 2**14
 

@@ -1,6 +1,6 @@
 """Train the triage classifiers and choose their thresholds; writes src/medquote/models/triage/model.npz.
 
-    .venv/bin/python benchmarks/train_triage.py
+    .venv/bin/python -m medquote.training.triage
 
 Data: the training set (tests/data/triage_train/ and data/triage/, generated) and the dev set (tests/data/dev/
 triage_dev.jsonl, hand-written by a helper who saw neither the rules nor the training set, plus a seeded
@@ -34,7 +34,7 @@ from medquote.safety.classifier import ANIMAL, Featurizer, Thresholds, TriageMod
 from medquote.safety.cues import CUE_NAMES
 from medquote.safety.triage import Evidence, Triager, decide
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]  # the checkout: src/medquote/training/
 CUE_SCALE = 0.5
 C_BINARY, C_CATEGORY = 4.0, 8.0
 FOLDS = 5

@@ -1,6 +1,6 @@
 """Train the answerability models ("not found" or quotes) and choose their operating points.
 
-    .venv/bin/python benchmarks/train_abstain.py
+    .venv/bin/python -m medquote.training.abstain
 
 Two regimes (medquote.answer.abstain.AnswerabilityModel), each a logistic regression over
 medquote.answer.abstain.FEATURES:
@@ -51,7 +51,7 @@ from medquote.index.build import build_index
 from medquote.models.files import record
 from medquote.retrieval.hybrid import HybridRetriever, Scored
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]  # the checkout: src/medquote/training/
 LOOSE_COST = 3.0
 C = 10.0
 REPEATS = 10

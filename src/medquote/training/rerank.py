@@ -1,6 +1,6 @@
 """Train the single-topic reranker (medquote.retrieval.rerank) on consumer questions with graded spans.
 
-    .venv/bin/python benchmarks/train_rerank.py
+    .venv/bin/python -m medquote.training.rerank
 
 For every answerable question of the dev and training consumer sets (tests/data/dev/consumer_dev,
 tests/data/train/consumer_train; follow-ups read with the question before, as the assistant reads them):
@@ -35,7 +35,7 @@ from medquote.models.files import record
 from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, HybridRetriever
 from medquote.retrieval.rerank import COLUMNS, Reranker, candidate_features
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]  # the checkout: src/medquote/training/
 SETS = ("tests/data/dev/consumer_dev", "tests/data/train/consumer_train")
 DEPTH, FOLDS, C = 20, 10, 0.1
 

@@ -1,5 +1,4 @@
-"""Writing files safely: whole or not at all (atomic replace), durable (fsync), one writer at a time (a lock);
-and reading the data files that ship with medquote.
+"""Writing files safely: whole or not at all (atomic replace), durable (fsync), one writer at a time (a lock).
 
 Imports nothing of medquote.
 """
@@ -9,15 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
-
-
-def data_text(name: str, path: Path | str | None = None) -> str:
-    """The text of ``path`` if given, else of the packaged data file ``name`` (e.g. ``data/triage.toml``)."""
-    if path is not None:
-        return Path(path).read_text(encoding="utf-8")
-    return resources.files("medquote").joinpath(name).read_text(encoding="utf-8")
 
 
 def atomic_write(path: Path, content: str | Iterable[str], *, durable: bool = False) -> None:

@@ -1,6 +1,6 @@
 """Answer quality on consumer question sets for the default corpus (issue 11's measure).
 
-    .venv/bin/python benchmarks/answers.py [--set tests/data/dev/consumer_dev] [--frozen] [--no-reader]
+    .venv/bin/python benchmarks/answers.py [--set data/consumer_dev] [--frozen] [--no-reader]
     .venv/bin/python benchmarks/answers.py --open tests/data/frozen/open_consumer --medquad-index DIR
 
 Builds the default corpus (corpus/) with the packaged model into a cache folder, asks every question
@@ -33,7 +33,7 @@ from medquote.eval.answers import (
 from medquote.index.build import build_index
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT / "tests/data/dev/consumer_dev"
+DEV = ROOT / "data/consumer_dev"
 FROZEN = ROOT / "tests/data/frozen/consumer_qa"
 
 

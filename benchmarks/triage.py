@@ -33,7 +33,7 @@ FROZEN = ROOT / "tests/data/frozen/triage_eval.jsonl"
 FROZEN_2 = ROOT / "tests/data/frozen/triage_eval_2.jsonl"
 FROZEN_3 = ROOT / "tests/data/frozen/triage_eval_3.jsonl"
 FROZEN_4 = ROOT / "tests/data/frozen/triage_eval_4.jsonl"
-DEV, REGRESSION = ROOT / "tests/data/dev/triage_dev.jsonl", ROOT / "tests/data/triage.jsonl"
+DEV, REGRESSION = ROOT / "data/triage/triage_dev.jsonl", ROOT / "tests/data/triage.jsonl"
 SETS = (FROZEN_4, FROZEN_3, FROZEN_2, FROZEN, DEV, REGRESSION)
 
 
@@ -103,9 +103,9 @@ def leakage() -> dict:
     from medquote.training.triage import NEAR_DUPLICATE, near_duplicates
 
     frozen = [row["text"] for path in (FROZEN, FROZEN_2, FROZEN_3, FROZEN_4) for row in read(path)]
-    files = sorted((ROOT / "tests/data/triage_train").glob("*.jsonl")) + sorted((ROOT / "data/triage").glob("*.jsonl"))
+    files = sorted((ROOT / "data/triage").glob("triage_train*.jsonl"))
     training = [row["text"] for path in files for row in read(path)]
-    training += [row["text"] for row in read(ROOT / "tests/data/dev/triage_dev.jsonl")]
+    training += [row["text"] for row in read(ROOT / "data/triage/triage_dev.jsonl")]
     close = near_duplicates(frozen, training)
     return {"threshold": NEAR_DUPLICATE, "frozen_with_a_near_duplicate_in_training_or_dev": int(sum(close))}
 

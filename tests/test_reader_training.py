@@ -62,9 +62,7 @@ WRITTEN_AFTER_TRAINING = {
 def test_older_training_questions_that_repeat_a_frozen_one_are_listed_and_skipped():
     listed = set(json.loads((READER_DATA / "near_duplicates.json").read_text(encoding="utf-8"))["consumer_train"])
     frozen = [words(t) for t in frozen_questions()]
-    train = REPO_ROOT / "data" / "train" / "consumer_train" / "questions.jsonl"
-    if not train.exists():
-        train = REPO_ROOT / "tests" / "data" / "train" / "consumer_train" / "questions.jsonl"
+    train = REPO_ROOT / "data" / "consumer_train" / "questions.jsonl"
     for line in train.open(encoding="utf-8"):
         q = json.loads(line)
         if q.get("previous") or q.get("follow_up_of"):

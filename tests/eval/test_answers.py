@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA
+from conftest import DATA, REPO_ROOT
 
 from medquote.engines.registry import load_index
 from medquote.errors import DatasetError
@@ -43,8 +43,9 @@ def test_a_quote_answers_when_it_covers_half_of_a_judged_span(index):
 
 
 def test_every_set_of_ours_loads_and_its_spans_are_in_the_default_corpus(index):
-    sets = ("dev/consumer_dev", "train/consumer_train", *(f"frozen/consumer_qa{n}" for n in ("", "_2", "_3")))
-    for folder in (DATA / name for name in sets):
+    sets = [REPO_ROOT / "data" / name for name in ("consumer_dev", "consumer_train")]
+    sets += [DATA / "frozen" / f"consumer_qa{n}" for n in ("", "_2", "_3")]
+    for folder in sets:
         dataset = load_consumer_set(folder)
         assert {q.type for q in dataset.questions} == {"answerable", "unanswerable", "off_topic"}
         for judged in dataset.judgements.values():

@@ -89,7 +89,7 @@ def test_reader_tells_answers_from_near_misses_on_the_dev_set(real_seed_index):
 
     assistant = Assistant.from_index(real_seed_index, reader=False)
     index, reader = assistant.index, Reader(FOLDER, threads=2)
-    dataset = load_consumer_set(REPO / "tests" / "data" / "dev" / "consumer_dev")
+    dataset = load_consumer_set(REPO / "data" / "consumer_dev")
     labels, scores = [], []
     for q in [q for q in dataset.questions if q.type == "answerable" and not q.previous][:40]:
         spans = locate(index, dataset.judgements.get(q.id, ()))

@@ -6,7 +6,7 @@ Two regimes (medquote.answer.abstain.AnswerabilityModel), each a logistic regres
 medquote.answer.abstain.FEATURES:
 
 - ``topic`` (a corpus all about one subject): the default corpus with the dev and training consumer sets
-  (tests/data/dev/consumer_dev, tests/data/train/consumer_train: answerable vs on-topic unanswerable and
+  (data/consumer_dev, data/consumer_train: answerable vs on-topic unanswerable and
   off-topic; follow-ups searched with the question they follow) and the seed sets (tests/data/seed_eval
   vs seed_unanswerable.txt);
 - ``open`` (many subjects): MedQuAD with every answer indexed; dev questions (outside the benchmark's
@@ -61,7 +61,7 @@ OPEN_MIN_COSINE = 0.55
 
 
 # Labelled consumer sets on the default corpus the regression learns from (never a frozen one).
-TOPIC_SETS = ("tests/data/dev/consumer_dev", "tests/data/train/consumer_train")
+TOPIC_SETS = ("data/consumer_dev", "data/consumer_train")
 
 
 NAMES = ("klonopin", "clonazepam", "rivotril")  # the default corpus's topic and its synonyms

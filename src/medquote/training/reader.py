@@ -7,7 +7,7 @@
 Fine-tuned from the packaged all-MiniLM-L6-v2 weights (no other model is available offline) with
 sentence-transformers' ``CrossEncoderTrainer`` and ``BinaryCrossEntropyLoss``. The pairs come from:
 
-- consumer questions about the default corpus with graded verbatim spans (``tests/data/train/consumer_train``,
+- consumer questions about the default corpus with graded verbatim spans (``data/consumer_train``,
   ``data/reader/consumer_reader``): each question against the retriever's first candidates, labelled by
   the rule that judges quotes (``eval.answers.passage_grade``): 1 for a span graded 2, 0.6 for one graded 1,
   0 otherwise; the sentences of an answering passage too (1 for the sentence that holds the answer), so
@@ -40,12 +40,12 @@ import numpy as np
 
 SEED = 12
 MEDQUAD_DIR = Path("../shared/data/medquad")
-DEFAULT_SETS = (Path("tests/data/train/consumer_train"), Path("data/reader/consumer_reader"))
+DEFAULT_SETS = (Path("data/consumer_train"), Path("data/reader/consumer_reader"))
 MEDQUAD_CONSUMER = Path("data/reader/medquad_consumer")
 EXCLUDED = Path("data/reader/excluded_medquad.json")
 # Training questions of older sets that repeat a frozen evaluation question almost word for word (ids only).
 NEAR_DUPLICATES = Path("data/reader/near_duplicates.json")
-DEV_SET = Path("tests/data/dev/consumer_dev")
+DEV_SET = Path("data/consumer_dev")
 WORK = Path(".cache/reader")
 # The benchmark sample of `medquote medquad-to-beir --sample 2000 --seed 7` (benchmarks/eval.py).
 BENCHMARK_SAMPLE, BENCHMARK_SEED = 2000, 7

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m medquote.training.rerank
 
-For every answerable question of the dev and training consumer sets (tests/data/dev/consumer_dev,
-tests/data/train/consumer_train; follow-ups read with the question before, as the assistant reads them):
+For every answerable question of the dev and training consumer sets (data/consumer_dev,
+data/consumer_train; follow-ups read with the question before, as the assistant reads them):
 the default retriever's first ``DEPTH`` candidates in fused order, each labelled by whether it covers a
 judged span graded ≥ 1 (as benchmarks/answers.py judges a quote). A logistic regression over
 ``medquote.retrieval.rerank.COLUMNS`` (standardised) estimates the chance a candidate answers. Reported:
@@ -36,7 +36,7 @@ from medquote.retrieval.hybrid import DEFAULT_WEIGHTS, HybridRetriever
 from medquote.retrieval.rerank import COLUMNS, Reranker, candidate_features
 
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: src/medquote/training/
-SETS = ("tests/data/dev/consumer_dev", "tests/data/train/consumer_train")
+SETS = ("data/consumer_dev", "data/consumer_train")
 DEPTH, FOLDS, C = 20, 10, 0.1
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m medquote.training.triage
 
-Data: the training set (tests/data/triage_train/ and data/triage/, generated) and the dev set (tests/data/dev/
+Data: the training set (data/triage/ and data/triage/, generated) and the dev set (data/triage/
 triage_dev.jsonl, hand-written by a helper who saw neither the rules nor the training set, plus a seeded
 30 % of each kind in data/triage/, the kinds the dev set lacks). Never
 tests/data/frozen/. The thresholds are chosen on out-of-fold dev predictions: the dev set is cut in five,
@@ -63,9 +63,9 @@ def ordinary_questions(medquad: Path, sample: int) -> list[dict]:
 
     from medquote.ingest.registry import read_documents
 
-    texts = [row["text"] for row in read(ROOT / "tests/data/dev/consumer_dev/questions.jsonl")]
-    if (ROOT / "tests/data/train/consumer_train/questions.jsonl").is_file():
-        texts += [row["text"] for row in read(ROOT / "tests/data/train/consumer_train/questions.jsonl")]
+    texts = [row["text"] for row in read(ROOT / "data/consumer_dev/questions.jsonl")]
+    if (ROOT / "data/consumer_train/questions.jsonl").is_file():
+        texts += [row["text"] for row in read(ROOT / "data/consumer_train/questions.jsonl")]
     texts += [row["text"] for row in read(ROOT / "tests/data/seed_eval/queries.jsonl")]
     texts += [line.strip() for line in (ROOT / "tests/data/seed_unanswerable.txt").read_text().splitlines()
               if line.strip() and not line.startswith("#")]  # fmt: skip
@@ -169,15 +169,14 @@ def choose_thresholds(rows: list[dict], found: list[Evidence]) -> tuple[Threshol
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", type=Path, default=ROOT / "tests/data/triage_train/triage_train.jsonl")
-    parser.add_argument("--dev", type=Path, default=ROOT / "tests/data/dev/triage_dev.jsonl")
+    parser.add_argument("--train", type=Path, default=ROOT / "data/triage/triage_train.jsonl")
+    parser.add_argument("--dev", type=Path, default=ROOT / "data/triage/triage_dev.jsonl")
     parser.add_argument(
         "--extra",
         type=Path,
         nargs="*",
-        default=sorted((ROOT / "tests/data/triage_train").glob("triage_train_*.jsonl"))
-        + sorted((ROOT / "data/triage").glob("triage_train_*.jsonl")),
-        help="further training files (default: every triage_train_*.jsonl beside the training set and in data/triage)",
+        default=sorted((ROOT / "data/triage").glob("triage_train_*.jsonl")),
+        help="further training files (default: every triage_train_*.jsonl beside the training set in data/triage)",
     )
     parser.add_argument(
         "--dev-share",
@@ -221,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder.encode([row["text"] for row in train + dev])
     sources = [args.train, *args.extra, args.dev]
     ordinary_from = (
-        "tests/data/dev/consumer_dev, tests/data/train/consumer_train, tests/data/seed_eval, "
+        "data/consumer_dev, data/consumer_train, tests/data/seed_eval, "
         "tests/data/seed_unanswerable.txt"
     )
     if args.medquad_questions and args.medquad.is_dir():

@@ -174,9 +174,9 @@ class Quote:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Answer:
-    """Everything the product says in reply to one question.
+    """Everything the product says in reply to one question (built by keyword only).
 
     Apart from the quotes, every string here is fixed template text (see ``medquote.safety.templates``).
     """

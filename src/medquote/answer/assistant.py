@@ -26,6 +26,7 @@ from medquote.index.store import Index
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
 from medquote.retrieval.base import check_k
 from medquote.retrieval.hybrid import HybridRetriever
+from medquote.retrieval.scoring import ScoringRetriever
 from medquote.retrieval.query import prepare_query, synonyms_in
 from medquote.safety import templates
 from medquote.safety.checks import clean_question, is_personal_dosing_question
@@ -43,11 +44,11 @@ log = logging.getLogger(__name__)
 class _State:
     """What answering reads, swapped as one piece when a rebuilt index is loaded."""
 
-    retriever: HybridRetriever
+    retriever: ScoringRetriever
     idf: Callable[[str], float]
 
     @classmethod
-    def of(cls, retriever: HybridRetriever) -> _State:
+    def of(cls, retriever: ScoringRetriever) -> _State:
         return cls(retriever, bm25_idf(retriever.index.bm25))
 
     @property
@@ -65,7 +66,7 @@ class Assistant:
 
     def __init__(
         self,
-        retriever: HybridRetriever,
+        retriever: ScoringRetriever,
         *,
         k: int = K,
         abstention: Abstention | None = None,
@@ -76,7 +77,7 @@ class Assistant:
     ) -> None:
         self.k = check_k(k)  # a ValueError for k < 1, before anything is loaded
         self.engine = engine
-        reader = getattr(retriever, "reader", None)
+        reader = retriever.reader
         self.abstention = abstention if abstention is not None else Abstention(reader=reader)
         self.resources = resources
         self.triager = triager if triager is not None else Triager(retriever.embedder, resources=resources)
@@ -125,7 +126,7 @@ class Assistant:
 
     # -- what the app shows besides answers ---------------------------------------------------------
     @property
-    def retriever(self) -> HybridRetriever:
+    def retriever(self) -> ScoringRetriever:
         return self._state.retriever
 
     @property
@@ -194,28 +195,26 @@ class Assistant:
             found = in_context if _SEVERITY[in_context.level] > _SEVERITY[found.level] else found
         if found.level == TriageLevel.EMERGENCY:
             # Guidance only: nothing retrieved can come before or instead of it.
-            return Answer(text, Status.EMERGENCY, (), templates.DISCLAIMER, found.guidance, None, notes, version, found)
+            return Answer(question=text, status=Status.EMERGENCY, quotes=(), disclaimer=templates.DISCLAIMER,
+                          emergency=found.guidance, notes=notes, index_version=version, triage=found)  # fmt: skip
         searched = searched_as or text
         search_vector = vectors[query_text]
         try:
             quotes = self._quotes(state, searched, search_vector)
         except EngineUnavailableError:
             # No candidates, so nothing to quote: say so plainly (never "not found", never a stale quote).
-            message = templates.SOURCES_UNAVAILABLE_MESSAGE
-            return Answer(
-                text, Status.UNAVAILABLE, (), templates.DISCLAIMER, None, message, notes, version, found, searched_as
-            )
+            return Answer(question=text, status=Status.UNAVAILABLE, quotes=(), disclaimer=templates.DISCLAIMER,
+                          message=templates.SOURCES_UNAVAILABLE_MESSAGE, notes=notes, index_version=version,
+                          triage=found, searched_as=searched_as)  # fmt: skip
         dosing = is_personal_dosing_question(text)
         if not quotes:
-            message = templates.NOT_FOUND_MESSAGE
             notes += (templates.DOSING_ASK_NOTE,) if dosing else ()
-            return Answer(
-                text, Status.NO_MATCH, (), templates.DISCLAIMER, None, message, notes, version, found, searched_as
-            )
+            return Answer(question=text, status=Status.NO_MATCH, quotes=(), disclaimer=templates.DISCLAIMER,
+                          message=templates.NOT_FOUND_MESSAGE, notes=notes, index_version=version, triage=found,
+                          searched_as=searched_as)  # fmt: skip
         notes += (templates.DOSING_NOTE,) if dosing else ()
-        return Answer(
-            text, Status.ANSWERED, quotes, templates.DISCLAIMER, None, None, notes, version, found, searched_as
-        )
+        return Answer(question=text, status=Status.ANSWERED, quotes=quotes, disclaimer=templates.DISCLAIMER,
+                      notes=notes, index_version=version, triage=found, searched_as=searched_as)  # fmt: skip
 
     def _quotes(self, state: _State, question: str, vector: np.ndarray | None) -> tuple[Quote, ...]:
         index = state.index
@@ -231,7 +230,7 @@ class Assistant:
             # Never quote a passage whose hash chain back to the vetted file is broken: refuse the answer.
             index.check_quote(passage)
             chosen.append((position, passage))
-        reader = getattr(state.retriever, "reader", None)
+        reader = state.retriever.reader
         if reader is not None:
             spans = read_highlights(reader, question, [(p, index.source_of(p)) for _, p in chosen])
         else:

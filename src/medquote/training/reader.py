@@ -40,15 +40,19 @@ import numpy as np
 
 SEED = 12
 MEDQUAD_DIR = Path("../shared/data/medquad")
-DEFAULT_SETS = (Path("data/consumer_train"), Path("data/reader/consumer_reader"))
+CONTRAST = Path("data/reader/consumer_contrast")
+DEFAULT_SETS = (Path("data/consumer_train"), Path("data/reader/consumer_reader"), CONTRAST)
 MEDQUAD_CONSUMER = Path("data/reader/medquad_consumer")
 EXCLUDED = Path("data/reader/excluded_medquad.json")
 # Training questions of older sets that repeat a frozen evaluation question almost word for word (ids only).
 NEAR_DUPLICATES = Path("data/reader/near_duplicates.json")
 DEV_SET = Path("data/consumer_dev")
+# Consumer questions about 16 MedQuAD documents held out of training: the open corpus's combination.
+OPEN_DEV = Path("data/open_dev")
 WORK = Path(".cache/reader")
 # The benchmark sample of `medquote medquad-to-beir --sample 2000 --seed 7` (benchmarks/eval.py).
 BENCHMARK_SAMPLE, BENCHMARK_SEED = 2000, 7
+CONTRAST_DEV_SHARE = 1 / 3  # of the contrast set's pairs, held out: the combination is chosen on them too
 CANDIDATES = 12  # first candidates of the default corpus's retriever per consumer question
 GRADE_LABEL = {2: 1.0, 1: 0.6, 0: 0.0}
 
@@ -68,6 +72,47 @@ def sha256(path: Path) -> str:
 
 
 # -- the default corpus: consumer questions with graded spans ---------------------------------------------
+def raw_questions(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (folder / "questions.jsonl").open(encoding="utf-8") if line.strip()]
+
+
+def contrast_dev_ids(folder: Path = CONTRAST) -> set[str]:
+    """The questions of a share of the contrast set's pairs (both partners), never trained on: the reader's
+    combination and threshold are chosen on them with the dev set, so near-misses weigh in that choice."""
+    if not (folder / "questions.jsonl").is_file():
+        return set()
+    rows = raw_questions(folder)
+    group = {str(q["_id"]): min(str(q["_id"]), str(q.get("pair") or q["_id"])) for q in rows}
+    keys = sorted(set(group.values()))
+    random.Random(SEED).shuffle(keys)
+    held = set(keys[: round(len(keys) * CONTRAST_DEV_SHARE)])
+    return {qid for qid, key in group.items() if key in held}
+
+
+def sentence_passage(passage: Any, start: int, end: int) -> Any:
+    """One sentence of a passage as a passage of its own (same source, its own offsets)."""
+    return type(passage)(passage.id, passage.source_id, passage.text[start:end], passage.start + start,
+                         passage.start + end, passage.section)  # fmt: skip
+
+
+def tempting_pairs(question: str, sentence: str, index: Any) -> list[Pair]:
+    """An unanswerable question against the sentence its writer found most like an answer: 0."""
+    pairs = []
+    for passage in index.passages:
+        at = passage.text.find(sentence)
+        if at >= 0:
+            sub = sentence_passage(passage, at, at + len(sentence))
+            pairs.append(Pair(question, context_text_of(sub, index), 0.0, "tempting:default"))
+            break
+    return pairs
+
+
+def context_text_of(passage: Any, index: Any) -> str:
+    from medquote.records import context_text
+
+    return context_text(passage, index.source_of(passage))
+
+
 def default_corpus_pairs(sets: list[Path], index_dir: Path) -> list[Pair]:
     from medquote.answer.assistant import Assistant
     from medquote.eval.answers import load_consumer_set, locate, passage_grade
@@ -78,12 +123,16 @@ def default_corpus_pairs(sets: list[Path], index_dir: Path) -> list[Pair]:
     index = assistant.index
     skip = json.loads(NEAR_DUPLICATES.read_text(encoding="utf-8"))
     pairs: list[Pair] = []
+    held = contrast_dev_ids()
     for folder in sets:
         dataset = load_consumer_set(folder)
+        tempting = {str(q["_id"]): str(q["tempting"]) for q in raw_questions(folder) if q.get("tempting")}
         for q in dataset.questions:
             # A follow-up is read rewritten with the question before it; a near-duplicate of a frozen one, never.
-            if q.previous or q.id in skip.get(folder.name, ()):
+            if q.previous or q.id in skip.get(folder.name, ()) or (folder.name == CONTRAST.name and q.id in held):
                 continue
+            if q.id in tempting:
+                pairs += tempting_pairs(q.text, tempting[q.id], index)
             spans = locate(index, dataset.judgements.get(q.id, ()))
             scored = assistant.retriever.score(q.text)
             depth = CANDIDATES if q.type == "answerable" else 8
@@ -94,9 +143,7 @@ def default_corpus_pairs(sets: list[Path], index_dir: Path) -> list[Pair]:
                 pairs.append(Pair(q.text, context_text(passage, source), GRADE_LABEL[grade], f"{q.type}:default"))
                 if grade == 2:
                     for start, end in sentence_spans(passage.text):
-                        sentence = passage.text[start:end]
-                        sub = type(passage)(passage.id, passage.source_id, sentence, passage.start + start,
-                                            passage.start + end, passage.section)  # fmt: skip
+                        sub = sentence_passage(passage, start, end)
                         label = GRADE_LABEL[passage_grade(sub, spans)]
                         pairs.append(Pair(q.text, context_text(sub, source), label, "sentence:default"))
     return pairs
@@ -137,6 +184,11 @@ def held_out_files(answers: list[MedquadAnswer], excluded: Path) -> set[str]:
     focuses = {d["focus"].strip().lower() for d in listed}
     files |= {d["medquad_file"] for d in listed}
     files |= {a.file for a in answers if a.focus.lower() in focuses}
+    # The open-corpus dev set's documents: its combination is fitted on them, so no pair may come from them.
+    if (OPEN_DEV / "documents.json").is_file():
+        dev = json.loads((OPEN_DEV / "documents.json").read_text(encoding="utf-8"))
+        dev_focuses = {d["focus"].strip().lower() for d in dev}
+        files |= {d["medquad_file"] for d in dev} | {a.file for a in answers if a.focus.lower() in dev_focuses}
     return files
 
 
@@ -430,49 +482,124 @@ def evaluate(folder: Path, index_dir: Path, dev_set: Path, medquad_dev: list[tup
     }
 
 
-def fit_combination(folder: Path, index_dir: Path, dev_set: Path, depth: int) -> dict[str, Any]:
+def fit_combination(
+    folder: Path, index_dir: Path, dev_sets: list[tuple[Path, set[str] | None]], depth: int
+) -> dict[str, Any]:
     """How the reader's score is combined with the retriever's on a single-topic corpus, chosen on the
-    consumer dev set: a logistic regression over each read candidate (the reader's raw score, the
-    reranker's logit, the log of its retrieved place; answers = graded ≥ 1), and the threshold on the
-    best candidate's combined P. Figures are out of fold (5 folds by question)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
-
+    consumer dev sets (each with the ids it is restricted to, or None for all): a logistic regression over
+    each read candidate (the reader's raw score, the reranker's logit, the log of its retrieved place;
+    answers = graded ≥ 1), and the threshold on the best candidate's combined P. Figures are out of fold
+    (5 folds by question)."""
     from medquote.answer.assistant import Assistant
     from medquote.eval.answers import load_consumer_set, locate, passage_grade
     from medquote.models.reader import Reader
-    from medquote.records import context_text
 
     reader = Reader(folder, threads=2)
     assistant = Assistant.from_index(index_dir, reader=False)
     index = assistant.index
-    dataset = load_consumer_set(dev_set)
-    rows: list[list[float]] = []
-    labels: list[int] = []
-    groups: list[int] = []
-    kinds: list[str] = []
-    for q in dataset.questions:
-        if q.previous:
-            continue
-        spans = locate(index, dataset.judgements.get(q.id, ()))
+    read = ReadCandidates()
+    for dev_set, only in dev_sets:
+        dataset = load_consumer_set(dev_set)
+        for q in dataset.questions:
+            if q.previous or (only is not None and q.id not in only):
+                continue
+            spans = locate(index, dataset.judgements.get(q.id, ()))
+            scored = assistant.retriever.score(q.text)
+            top = scored.retrieved_order()[:depth]
+            passages = [index.passages[int(scored.rows[p])] for p in top]
+            z = reader.logits(q.text, [context_text_of(p, index) for p in passages])
+            r = scored.answers[top] if scored.answers is not None else np.full(len(top), 0.5)
+            r = np.clip(np.where(np.isnan(r), 0.5, r), 1e-4, 1 - 1e-4)
+            grades = [passage_grade(p, spans) if q.type == "answerable" else 0 for p in passages]
+            read.add(q.type, [[float(zi), float(np.log(ri / (1 - ri)))] for zi, ri in zip(z, r, strict=True)], grades)
+    figures = read.fit({"reader": ["reader"], "reader+rerank": ["reader", "rerank"],
+                        "reader+rerank+position": ["reader", "rerank", "position"]},
+                       columns=["reader", "rerank"])  # fmt: skip
+    figures["sets"] = [str(s) + ("" if only is None else f" ({len(only)} held-out questions)") for s, only in dev_sets]
+    return figures
+
+
+def fit_open_combination(folder: Path, index_dir: Path, dev_set: Path, depth: int) -> dict[str, Any]:
+    """The same for an open corpus (many subjects, no reranker): the reader's raw score and the retrieved
+    place, on consumer questions about MedQuAD documents no pair came from, asked on the whole MedQuAD
+    index; a candidate answers when its source is a judged answer (graded ≥ 1)."""
+    from medquote.answer.assistant import Assistant
+    from medquote.eval.answers import load_open_set
+    from medquote.models.reader import Reader
+
+    reader = Reader(folder, threads=2)
+    assistant = Assistant.from_index(index_dir, reader=False)
+    index = assistant.index
+    questions, grades = load_open_set(dev_set)
+    read = ReadCandidates()
+    for q in questions:
         scored = assistant.retriever.score(q.text)
         top = scored.retrieved_order()[:depth]
         passages = [index.passages[int(scored.rows[p])] for p in top]
-        z = reader.logits(q.text, [context_text(p, index.source_of(p)) for p in passages])
-        r = scored.answers[top] if scored.answers is not None else np.full(len(top), 0.5)
-        r = np.clip(np.where(np.isnan(r), 0.5, r), 1e-4, 1 - 1e-4)
-        for i, (passage, zi, ri) in enumerate(zip(passages, z, r, strict=True)):
-            grade = passage_grade(passage, spans) if q.type == "answerable" else 0
-            rows.append([float(zi), float(np.log(ri / (1 - ri))), float(np.log1p(i))])
-            labels.append(int(grade >= 1))
-            groups.append(len(kinds))
-        kinds.append(q.type)
-    x, y, g = np.array(rows), np.array(labels), np.array(groups)
+        z = reader.logits(q.text, [context_text_of(p, index) for p in passages])
+        judged = grades.get(q.id, {})
+        found = [judged.get(index.source_of(p).key.rsplit("/", 1)[-1], 0) for p in passages]
+        read.add("answerable" if q.type == "answerable" else q.type, [[float(zi)] for zi in z], found)
+    figures = read.fit({"reader": ["reader"], "reader+position": ["reader", "position"]}, columns=["reader"])
+    figures["sets"] = [str(dev_set)]
+    figures["index_passages"] = len(index.passages)
+    return figures
 
-    def per_question(p: np.ndarray) -> tuple[list[float], list[float], float]:
+
+class ReadCandidates:
+    """Each read candidate's features (and its place), whether it answers, and its question's kind."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[float]] = []
+        self.labels: list[int] = []
+        self.groups: list[int] = []
+        self.kinds: list[str] = []
+
+    def add(self, kind: str, features: list[list[float]], grades: list[int]) -> None:
+        for i, (row, grade) in enumerate(zip(features, grades, strict=True)):
+            self.rows.append([*row, float(np.log1p(i))])
+            self.labels.append(int(kind == "answerable" and grade >= 1))
+            self.groups.append(len(self.kinds))
+        self.kinds.append(kind)
+
+    def fit(self, variants: dict[str, list[str]], columns: list[str]) -> dict[str, Any]:
+        """Out-of-fold figures of each variant (a list of feature names), and the last one fitted on all."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold
+
+        names = [*columns, "position"]
+        x, y, g = np.array(self.rows), np.array(self.labels), np.array(self.groups)
+        figures: dict[str, Any] = {"questions": len(self.kinds),
+                                   "answerable": sum(k == "answerable" for k in self.kinds)}  # fmt: skip
+        for name, used in variants.items():
+            cols = [names.index(c) for c in used]
+            oof = np.zeros(len(y))
+            for train_rows, test_rows in GroupKFold(n_splits=5).split(x, y, g):
+                model = LogisticRegression(C=1.0).fit(x[train_rows][:, cols], y[train_rows])
+                oof[test_rows] = model.predict_proba(x[test_rows][:, cols])[:, 1]
+            answerable, other, first = self._per_question(oof)
+            t = choose_threshold(answerable, other)
+            figures[name] = {
+                "first_answers": round(first, 4),
+                "auc_best": round(roc_auc(answerable, other), 4),
+                "threshold": t,
+                "not_found_answerable": round(float(np.mean(np.array(answerable) < t)), 4),
+                "quotes_unanswerable": round(float(np.mean(np.array(other) >= t)), 4),
+            }
+        figures["retriever_first_answers"] = round(self._per_question(-x[:, -1])[2], 4)  # the retrieved order
+        used = list(variants.values())[-1]
+        final = LogisticRegression(C=1.0).fit(x[:, [names.index(c) for c in used]], y)
+        coef = dict(zip(used, (float(c) for c in final.coef_[0]), strict=True))
+        figures["combination"] = {n: round(coef.get(n, 0.0), 6) for n in ("reader", "rerank", "position")}
+        figures["combination"]["intercept"] = round(float(final.intercept_[0]), 6)
+        figures["threshold"] = figures[list(variants)[-1]]["threshold"]
+        return figures
+
+    def _per_question(self, p: np.ndarray) -> tuple[list[float], list[float], float]:
         """Best P of answerable and other questions, and the share whose best candidate answers."""
+        y, g = np.array(self.labels), np.array(self.groups)
         best_answerable, best_other, first = [], [], []
-        for n, kind in enumerate(kinds):
+        for n, kind in enumerate(self.kinds):
             mine = g == n
             if kind == "answerable":
                 best_answerable.append(float(p[mine].max()))
@@ -480,29 +607,6 @@ def fit_combination(folder: Path, index_dir: Path, dev_set: Path, depth: int) ->
             else:
                 best_other.append(float(p[mine].max()))
         return best_answerable, best_other, float(np.mean(first))
-
-    figures: dict[str, Any] = {"depth": depth, "questions": len(kinds)}
-    for name, columns in {"reader": [0], "reader+rerank": [0, 1], "reader+rerank+position": [0, 1, 2]}.items():
-        oof = np.zeros(len(y))
-        for train_rows, test_rows in GroupKFold(n_splits=5).split(x, y, g):
-            model = LogisticRegression(C=1.0).fit(x[train_rows][:, columns], y[train_rows])
-            oof[test_rows] = model.predict_proba(x[test_rows][:, columns])[:, 1]
-        answerable, other, first = per_question(oof)
-        t = choose_threshold(answerable, other)
-        figures[name] = {
-            "first_answers": round(first, 4),
-            "auc_best": round(roc_auc(answerable, other), 4),
-            "threshold": t,
-            "not_found_answerable": round(float(np.mean(np.array(answerable) < t)), 4),
-            "quotes_unanswerable": round(float(np.mean(np.array(other) >= t)), 4),
-        }
-    retriever_first = per_question(-x[:, 2])[2]  # the retrieved order
-    figures["retriever_first_answers"] = round(retriever_first, 4)
-    final = LogisticRegression(C=1.0).fit(x, y)
-    coef = [float(c) for c in final.coef_[0]]
-    figures["combination"] = {"reader": round(coef[0], 6), "rerank": round(coef[1], 6), "position": round(coef[2], 6),
-                              "intercept": round(float(final.intercept_[0]), 6)}  # fmt: skip
-    return figures
 
 
 def choose_threshold(answered: list[float], refused: list[float]) -> float:
@@ -566,6 +670,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--max-length", type=int, default=192)
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="held-out consumer set for the card's figures")
+    parser.add_argument("--open-index", type=Path, help="a MedQuAD index (medquote build of MedQuAD's answers): "
+                        "fit the open corpus's combination on --open-dev over it")  # fmt: skip
+    parser.add_argument("--open-dev", type=Path, default=OPEN_DEV, help="open-corpus consumer dev set (by answer id)")
     parser.add_argument("--out", type=Path, default=None, help="where to export the model (default: WORK/export)")
     parser.add_argument("--pairs-only", action="store_true")
     parser.add_argument("--export-only", action="store_true", help="export and evaluate WORK/model again")
@@ -600,6 +707,8 @@ def main(argv: list[str] | None = None) -> int:
     data_files = [NEAR_DUPLICATES, *(f / n for f in args.sets for n in ("questions.jsonl", "judgements.jsonl"))]
     if args.medquad_consumer and not args.smoke:
         data_files += [args.medquad_consumer / n for n in ("questions.jsonl", "judgements.jsonl", "documents.json")]
+    if args.open_index and not args.smoke:
+        data_files += [args.open_dev / n for n in ("questions.jsonl", "judgements.jsonl", "documents.json")]
     manifest: dict[str, Any] = {
         "seed": SEED,
         "data": {str(f): sha256(f) for f in [*data_files, EXCLUDED]},
@@ -610,6 +719,7 @@ def main(argv: list[str] | None = None) -> int:
             "questions": n_medquad,
             "dev_questions": [a.qid for a in dev],
         },  # fmt: skip
+        "contrast_held_out_questions": sorted(contrast_dev_ids()),
         "pairs": len(pairs),
         "pairs_sha256": sha256(work / "pairs.jsonl"),
         "counts": dict(sorted(counts.items())),
@@ -632,12 +742,17 @@ def main(argv: list[str] | None = None) -> int:
     spec = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
     from medquote.retrieval.hybrid import READ_DEPTH
 
-    combined = fit_combination(folder, args.index, args.dev, READ_DEPTH)
+    combined = fit_combination(folder, args.index, [(args.dev, None), (CONTRAST, contrast_dev_ids())], READ_DEPTH)
     figures["default_dev_combined"] = combined
-    figures["thresholds"]["topic"] = combined["reader+rerank+position"]["threshold"]
+    figures["thresholds"]["topic"] = combined["threshold"]
+    combine = {"topic": combined["combination"]}
+    if args.open_index:
+        opened = fit_open_combination(folder, args.open_index, args.open_dev, READ_DEPTH)
+        figures["open_dev_combined"] = opened
+        figures["thresholds"]["open"] = opened["threshold"]
+        combine["open"] = opened["combination"]
     further = max(0.5, figures["thresholds"]["topic"])
-    spec.update(figures["calibration"], thresholds=figures["thresholds"], further=further,
-                combine={"topic": combined["combination"]})  # fmt: skip
+    spec.update(figures["calibration"], thresholds=figures["thresholds"], further=further, combine=combine)
     (folder / "reader.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
     (work / "figures.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     write_card(folder, manifest, figures, args)

@@ -189,7 +189,8 @@ def test_no_training_message_is_a_near_duplicate_of_a_frozen_one() -> None:
               for line in path.open(encoding="utf-8")]  # fmt: skip
     files = sorted((REPO_ROOT / "data/triage").glob("triage_train*.jsonl"))
     trained = [json.loads(line)["text"] for path in files for line in path.open(encoding="utf-8")]
-    trained += [json.loads(line)["text"] for line in (REPO_ROOT / "data/triage/triage_dev.jsonl").open(encoding="utf-8")]
+    dev = REPO_ROOT / "data/triage/triage_dev.jsonl"
+    trained += [json.loads(line)["text"] for line in dev.open(encoding="utf-8")]
     close = [text for text, near in zip(trained, train_triage.near_duplicates(trained, frozen), strict=True) if near]
     # The training script leaves these out (and any among the MedQuAD questions it adds). They are few, and
     # mostly everyday questions two authors both wrote ("What is a normal resting heart rate?").

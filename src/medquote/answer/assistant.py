@@ -26,8 +26,8 @@ from medquote.index.store import Index
 from medquote.records import Answer, Quote, Source, Status, TriageLevel
 from medquote.retrieval.base import check_k
 from medquote.retrieval.hybrid import HybridRetriever
-from medquote.retrieval.scoring import ScoringRetriever
 from medquote.retrieval.query import prepare_query, synonyms_in
+from medquote.retrieval.scoring import ScoringRetriever
 from medquote.safety import templates
 from medquote.safety.checks import clean_question, is_personal_dosing_question
 from medquote.safety.resources import DEFAULT_RESOURCES, EmergencyResources

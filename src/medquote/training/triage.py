@@ -219,10 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"embedding {len(train)} training and {len(dev)} dev messages …", flush=True)
     embedder.encode([row["text"] for row in train + dev])
     sources = [args.train, *args.extra, args.dev]
-    ordinary_from = (
-        "data/consumer_dev, data/consumer_train, tests/data/seed_eval, "
-        "tests/data/seed_unanswerable.txt"
-    )
+    ordinary_from = "data/consumer_dev, data/consumer_train, tests/data/seed_eval, tests/data/seed_unanswerable.txt"
     if args.medquad_questions and args.medquad.is_dir():
         ordinary_from += f", {args.medquad_questions} MedQuAD questions (seed 7)"
     meta = {

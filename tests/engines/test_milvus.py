@@ -22,6 +22,7 @@ from medquote.index.build import build_index
 from medquote.records import Status
 from medquote.retrieval.hybrid import HybridRetriever
 from medquote.safety import templates
+from medquote.ui import wording
 from medquote.ui.html import render_answer
 from medquote.ui.text import render_text
 
@@ -165,7 +166,7 @@ def test_losing_the_server_while_serving_says_so_and_recovers_when_it_returns(se
         assert answer.disclaimer == templates.DISCLAIMER and answer.to_dict()["status"] == "unavailable"
         page = render_answer(answer)
         assert "temporarily unavailable" in page and templates.DISCLAIMER in page
-        assert templates.REPHRASE_HINT not in page and templates.NOT_FOUND_MESSAGE not in page
+        assert wording.REPHRASE_HINT not in page and templates.NOT_FOUND_MESSAGE not in page
         assert templates.SOURCES_UNAVAILABLE_MESSAGE in render_text(answer)
         # An emergency does not wait for the sources.
         assert assistant.answer("my friend is not breathing").status == Status.EMERGENCY

@@ -16,9 +16,14 @@ from conftest import REPO_ROOT
 from medquote.errors import IndexMismatchError
 from medquote.records import Source, Status
 from medquote.safety import templates
-from medquote.safety.templates import (
+from medquote.safety.templates import EMPTY_QUESTION_MESSAGE
+from medquote.ui.app import build_app
+from medquote.ui.feedback import FeedbackStore, read_feedback
+from medquote.ui.html import render_answer, render_notice, render_question, safe_url
+from medquote.ui.provenance import citation, phone_numbers
+from medquote.ui.sources import render_placeholder, render_scope, render_sources, scope_of
+from medquote.ui.wording import (
     COPY_CITATION,
-    EMPTY_QUESTION_MESSAGE,
     FEEDBACK_REASON_SAVED,
     FEEDBACK_SAVED,
     LINK_MISSING,
@@ -28,11 +33,6 @@ from medquote.safety.templates import (
     REPHRASE_HINT,
     SEARCHED_AS_LABEL,
 )
-from medquote.ui.app import build_app
-from medquote.ui.feedback import FeedbackStore, read_feedback
-from medquote.ui.html import render_answer, render_notice, render_question, safe_url
-from medquote.ui.provenance import citation, phone_numbers
-from medquote.ui.sources import render_placeholder, render_scope, render_sources, scope_of
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -16,22 +16,21 @@ from browser_utils import VIEWPORTS, ask, chat_page, open_chat, take_screenshots
 from conftest import REPO_ROOT, FakeAssistant
 from ports import free_port
 
-from medquote.safety.templates import (
+from medquote.safety.templates import EMPTY_QUESTION_MESSAGE, NOT_FOUND_MESSAGE
+from medquote.ui.app import CONCURRENCY, build_app, launch
+from medquote.ui.feedback import read_feedback
+from medquote.ui.wording import (
     CHECK_TITLE,
-    EMPTY_QUESTION_MESSAGE,
     FEEDBACK_REASON_SAVED,
     FEEDBACK_SAVED,
     LINK_MISSING,
     LOADING_MESSAGE,
-    NOT_FOUND_MESSAGE,
     NOT_REVIEWED,
     PUBLISHED_MISSING,
     PUBLISHER_MISSING,
     SEARCHED_AS_LABEL,
     SEARCHING_MESSAGE,
 )
-from medquote.ui.app import CONCURRENCY, build_app, launch
-from medquote.ui.feedback import read_feedback
 
 pytestmark = pytest.mark.browser
 

@@ -146,7 +146,7 @@ def test_a_real_quote_opens_in_the_stored_source_it_is_a_slice_of(page, e2e_root
 
 
 def test_a_three_turn_conversation_searches_each_follow_up_as_the_question_it_stands_for(page):
-    from medquote.safety.templates import SEARCHED_AS_LABEL
+    from medquote.ui.wording import SEARCHED_AS_LABEL
 
     ask(page, "What are the common side effects of Klonopin?")
     assert page.locator("#mq-chat .mq-answer").last.locator(".mq-searched-as").count() == 0  # asked in full

@@ -10,10 +10,10 @@ import pytest
 
 from medquote.cli import main
 from medquote.records import Answer
-from medquote.safety.templates import LINK_MISSING
 from medquote.ui.app import build_app
 from medquote.ui.html import render_answer
 from medquote.ui.text import render_text
+from medquote.ui.wording import LINK_MISSING
 
 HOSTILE = [
     "javascript:alert(1)",

@@ -12,7 +12,9 @@ import html
 from urllib.parse import urlencode
 
 from medquote.records import Answer, Emergency, Quote, Status, TriageLevel
-from medquote.safety.templates import (
+from medquote.ui import provenance
+from medquote.ui.provenance import safe_url
+from medquote.ui.wording import (
     CHECK_TITLE,
     COPY_CITATION,
     EMERGENCY_TITLE,
@@ -23,8 +25,6 @@ from medquote.safety.templates import (
     VETTING_NOTE_LABEL,
     VIEW_IN_SOURCE,
 )
-from medquote.ui import provenance
-from medquote.ui.provenance import safe_url
 
 __all__ = ["link", "render_answer", "render_notice", "render_pending", "render_question", "safe_url", "text"]
 

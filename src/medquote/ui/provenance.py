@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from medquote.records import Quote, Source, safe_url
-from medquote.safety import templates
+from medquote.ui import wording
 
 __all__ = ["card", "citation", "dates", "link", "phone_numbers", "publisher", "review", "safe_url"]
 
@@ -29,20 +29,20 @@ def phone_numbers(text: str) -> list[tuple[int, int, str]]:
 
 
 def publisher(source: Source) -> str:
-    return source.publisher or templates.PUBLISHER_MISSING
+    return source.publisher or wording.PUBLISHER_MISSING
 
 
 def link(source: Source) -> str:
     """The source's public http(s) link, or "No public link"."""
-    return safe_url(source.url) or templates.LINK_MISSING
+    return safe_url(source.url) or wording.LINK_MISSING
 
 
 def dates(source: Source) -> tuple[str, ...]:
     """ "published …" (or that it is not recorded) and "added …" when the manifest has it."""
     published = (
-        templates.PUBLISHED_ON.format(date=source.published_on) if source.published_on else templates.PUBLISHED_MISSING
+        wording.PUBLISHED_ON.format(date=source.published_on) if source.published_on else wording.PUBLISHED_MISSING
     )
-    added = (templates.ADDED_ON.format(date=source.date),) if source.date else ()
+    added = (wording.ADDED_ON.format(date=source.date),) if source.date else ()
     return (published, *added)
 
 
@@ -50,11 +50,11 @@ def review(source: Source) -> str:
     """The vetting status in words: who reviewed it and when, or that the maintainers only listed it."""
     if source.reviewed_by:
         if source.reviewed_on:
-            return templates.REVIEWED.format(who=source.reviewed_by, when=source.reviewed_on)
-        return templates.REVIEWED_UNDATED.format(who=source.reviewed_by)
+            return wording.REVIEWED.format(who=source.reviewed_by, when=source.reviewed_on)
+        return wording.REVIEWED_UNDATED.format(who=source.reviewed_by)
     if source.vetting == "vetted":
-        return templates.NOT_REVIEWED
-    return source.vetting or templates.VETTING_MISSING
+        return wording.NOT_REVIEWED
+    return source.vetting or wording.VETTING_MISSING
 
 
 def card(source: Source) -> str:

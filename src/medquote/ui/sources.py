@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from medquote.records import Source
-from medquote.safety.templates import DATE_MISSING, LICENSE_MISSING, LINK_MISSING, NOT_REVIEWED, PUBLISHER_MISSING
 from medquote.ui import provenance
 from medquote.ui.html import link, text
 from medquote.ui.provenance import safe_url
+from medquote.ui.wording import DATE_MISSING, LICENSE_MISSING, LINK_MISSING, NOT_REVIEWED, PUBLISHER_MISSING
 
 # Above this many sources the table shows one row per corpus entry instead of one per source.
 MAX_SOURCE_ROWS = 60

@@ -6,8 +6,8 @@ import math
 import textwrap
 
 from medquote.records import Answer, Status, TriageLevel
-from medquote.safety.templates import CHECK_TITLE, SEARCHED_AS_LABEL
 from medquote.ui import provenance
+from medquote.ui.wording import CHECK_TITLE, SEARCHED_AS_LABEL
 
 _WIDTH = 100
 

@@ -11,9 +11,10 @@ import html
 from importlib import resources
 
 from medquote.records import Passage, Quote, Source
-from medquote.safety.templates import COPY_CITATION, DISCLAIMER, VETTING_NOTE_LABEL
+from medquote.safety.templates import DISCLAIMER
 from medquote.ui import provenance
 from medquote.ui.html import QUOTE_ANCHOR, link, text
+from medquote.ui.wording import COPY_CITATION, VETTING_NOTE_LABEL
 
 
 def _static(name: str) -> str:

@@ -249,7 +249,16 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = root.add_subparsers(dest="command", required=True)
+    for add_command in (_build_command, _sources_command, _index_command, _ask_command, _serve_command):
+        add_command(commands)
+    # The evaluation commands live with the evaluation code; `medquote.cli` is the one module above it.
+    from medquote.eval.cli import register
 
+    register(commands)
+    return root
+
+
+def _build_command(commands) -> None:
     build = commands.add_parser("build", help="index the vetted sources of the corpus")
     build.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     build.add_argument("--index", type=Path, default=INDEX_DIR)
@@ -270,6 +279,8 @@ def parser() -> argparse.ArgumentParser:
     add_engine_options(build)
     build.set_defaults(handler=cmd_build)
 
+
+def _sources_command(commands) -> None:
     src = commands.add_parser("sources", help="manage the corpus manifest")
     src.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     sub = src.add_subparsers(dest="sources_command", required=True)
@@ -298,6 +309,8 @@ def parser() -> argparse.ArgumentParser:
     )
     src.set_defaults(handler=cmd_sources)
 
+
+def _index_command(commands) -> None:
     index = commands.add_parser("index", help="check the built index")
     index_commands = index.add_subparsers(dest="index_command", required=True)
     verify = index_commands.add_parser("verify", help="re-check the live build's hashes (one line: OK or the problem)")
@@ -307,6 +320,8 @@ def parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(handler=cmd_index)
 
+
+def _ask_command(commands) -> None:
     ask = commands.add_parser("ask", help="answer a question with quotes")
     ask.add_argument("question")
     ask.add_argument("--index", type=Path, default=INDEX_DIR)
@@ -320,6 +335,8 @@ def parser() -> argparse.ArgumentParser:
     add_engine_options(ask)
     ask.set_defaults(handler=cmd_ask)
 
+
+def _serve_command(commands) -> None:
     serve = commands.add_parser("serve", help="launch the browser chat")
     serve.add_argument("--index", type=Path, default=INDEX_DIR)
     serve.add_argument("--host", default=HOST, help="address to bind (default: %(default)s, this machine only)")
@@ -329,12 +346,6 @@ def parser() -> argparse.ArgumentParser:
     _add_model(serve, "the one the index was built with")
     add_engine_options(serve)
     serve.set_defaults(handler=cmd_serve)
-
-    # The evaluation commands live with the evaluation code; `medquote.cli` is the one module above it.
-    from medquote.eval.cli import register
-
-    register(commands)
-    return root
 
 
 class Parser(argparse.ArgumentParser):

@@ -65,3 +65,12 @@ def test_readme_tree_matches_the_folders():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     for folder in (p for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()):
         assert f"{folder.name}/" in readme
+
+
+def test_no_function_in_the_package_is_over_80_lines():
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno >= 80:
+                long.append(f"{path.relative_to(PACKAGE)}:{node.name} ({node.end_lineno - node.lineno + 1} lines)")
+    assert not long, long

@@ -17,7 +17,7 @@ medquote.answer.abstain.FEATURES:
   the answer itself taken out, it chose to answer nothing) lost to the rule the open regime keeps: best
   cosine ≥ 0.55 and a content word among the best three passages.
 
-Never tests/data/frozen/ nor tests/data/medquad_unanswerable.txt (the MedQuAD abstention test set). Each
+Never a frozen evaluation set nor tests/data/medquad_unanswerable.txt (the MedQuAD abstention test set). Each
 operating point is chosen on out-of-fold predictions (5 folds, the curve averaged over 10 shuffles) to
 minimise LOOSE_COST × (unanswerable questions given quotes) + (answerable questions given "not found"):
 a loose quote is worse than "not found". Writes src/medquote/models/abstain/model.json,

@@ -392,26 +392,18 @@ def roc_auc(positive: list[float], negative: list[float]) -> float:
     return float(roc_auc_score([1] * len(positive) + [0] * len(negative), [*positive, *negative]))
 
 
-def evaluate(folder: Path, index_dir: Path, dev_set: Path, medquad_dev: list[tuple[str, list[str], int]]) -> dict:
-    """Held-out figures of the exported reader, and its calibration and thresholds chosen on them.
-
-    Default corpus: every dev question against the retriever's first ``CANDIDATES`` candidates. MedQuAD: a
-    dev question against its own answer, its siblings and other-focus BM25 answers; without its own
-    answer and siblings it stands for a question the corpus cannot answer.
-    """
-    from sklearn.linear_model import LogisticRegression
-
+def _read_default_dev(reader, index_dir: Path, dev_set: Path) -> tuple[list[tuple[str, np.ndarray, list[int]]], int]:
+    """The reader's logits for every first question of ``dev_set`` against the retriever's first
+    ``CANDIDATES`` candidates, with each candidate's grade: (type, logits, grades) per question."""
     from medquote.answer.assistant import Assistant
     from medquote.eval.answers import load_consumer_set, locate, passage_grade
-    from medquote.models.reader import Reader
     from medquote.records import context_text
 
-    reader = Reader(folder, threads=2)
     assistant = Assistant.from_index(index_dir, reader=False)
     index = assistant.index
     dataset = load_consumer_set(dev_set)
-    topic: list[tuple[str, np.ndarray, list[int]]] = []  # (type, logits, grades) per question
-    started, n_pairs = time.time(), 0
+    topic: list[tuple[str, np.ndarray, list[int]]] = []
+    n_pairs = 0
     for q in dataset.questions:
         if q.previous:
             continue
@@ -422,17 +414,39 @@ def evaluate(folder: Path, index_dir: Path, dev_set: Path, medquad_dev: list[tup
         n_pairs += len(passages)
         grades = [passage_grade(p, spans) if q.type == "answerable" else 0 for p in passages]
         topic.append((q.type, logits, grades))
-    seconds = time.time() - started
-    open_: list[tuple[np.ndarray, int, int]] = []  # (logits, own answer position, siblings count)
-    for question, texts, positive in medquad_dev:
-        open_.append((reader.logits(question, texts), positive, 0))
+    return topic, n_pairs
 
-    # Platt scaling on every default-corpus candidate (answers: graded ≥ 1) and the MedQuAD dev pairs.
+
+def _platt(
+    topic: list[tuple[str, np.ndarray, list[int]]], open_: list[tuple[np.ndarray, int, int]]
+) -> tuple[float, float]:
+    """Platt scaling on every default-corpus candidate (answers: graded ≥ 1) and the MedQuAD dev pairs."""
+    from sklearn.linear_model import LogisticRegression
+
     x = np.concatenate([*(lg for _, lg, _ in topic), *(lg for lg, _, _ in open_)]).reshape(-1, 1)
     y = np.concatenate([*(np.array(g) >= 1 for _, _, g in topic),
                         *((np.arange(len(lg)) == pos) for lg, pos, _ in open_)]).astype(int)  # fmt: skip
     platt = LogisticRegression(C=100.0).fit(x, y)
-    scale, shift = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+
+
+def evaluate(folder: Path, index_dir: Path, dev_set: Path, medquad_dev: list[tuple[str, list[str], int]]) -> dict:
+    """Held-out figures of the exported reader, and its calibration and thresholds chosen on them.
+
+    Default corpus: every dev question against the retriever's first ``CANDIDATES`` candidates. MedQuAD: a
+    dev question against its own answer, its siblings and other-focus BM25 answers; without its own
+    answer and siblings it stands for a question the corpus cannot answer.
+    """
+    from medquote.models.reader import Reader
+
+    reader = Reader(folder, threads=2)
+    started = time.time()
+    topic, n_pairs = _read_default_dev(reader, index_dir, dev_set)
+    seconds = time.time() - started
+    open_: list[tuple[np.ndarray, int, int]] = []  # (logits, own answer position, siblings count)
+    for question, texts, positive in medquad_dev:
+        open_.append((reader.logits(question, texts), positive, 0))
+    scale, shift = _platt(topic, open_)
 
     def p(logits: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(scale * logits + shift)))
@@ -657,7 +671,7 @@ open-corpus frozen set), and a dev split of {len(manifest["medquad"]["dev_questi
     (folder / "README.md").write_text(card, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m medquote.training.reader", description=__doc__.split("\n")[0])
     parser.add_argument("--index", type=Path, default=Path("index"), help="the default corpus's index (medquote build)")
     parser.add_argument("--medquad", type=Path, default=MEDQUAD_DIR)
@@ -679,10 +693,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evaluate-only", action="store_true", help="evaluate and calibrate the exported model again")
     args = parser.parse_args(argv)
     args.medquad_consumer = Path(args.medquad_consumer) if args.medquad_consumer else None
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    return args
 
-    rng = random.Random(SEED)
-    started = time.time()
+
+def _training_pairs(args: argparse.Namespace, rng: random.Random, started: float) -> dict[str, Any]:
+    """Every training pair, shuffled, with what the manifest and the evaluation need of their making."""
     log.info("reading MedQuAD from %s", args.medquad)
     answers = medquad_answers(args.medquad)
     held_out = held_out_files(answers, EXCLUDED)
@@ -702,8 +717,14 @@ def main(argv: list[str] | None = None) -> int:
     for p in pairs:
         counts[p.origin] += 1
     log.info("%d pairs: %s", len(pairs), dict(sorted(counts.items())))
+    return {"pairs": pairs, "counts": dict(sorted(counts.items())), "answers": answers, "held_out": held_out,
+            "bm25": bm25, "n_medquad": n_medquad, "dev": dev, "held": held}  # fmt: skip
+
+
+def _write_manifest(args: argparse.Namespace, made: dict[str, Any]) -> dict[str, Any]:
+    """The data (by file and hash), the seed and the pairs' hash, in WORK/manifest.json."""
     work = args.work
-    write_pairs(pairs, work / "pairs.jsonl")
+    write_pairs(made["pairs"], work / "pairs.jsonl")
     data_files = [NEAR_DUPLICATES, *(f / n for f in args.sets for n in ("questions.jsonl", "judgements.jsonl"))]
     if args.medquad_consumer and not args.smoke:
         data_files += [args.medquad_consumer / n for n in ("questions.jsonl", "judgements.jsonl", "documents.json")]
@@ -714,35 +735,29 @@ def main(argv: list[str] | None = None) -> int:
         "data": {str(f): sha256(f) for f in [*data_files, EXCLUDED]},
         "medquad": {
             "dir": str(args.medquad),
-            "answers": len(answers),
-            "held_out_documents": len(held_out),
-            "questions": n_medquad,
-            "dev_questions": [a.qid for a in dev],
+            "answers": len(made["answers"]),
+            "held_out_documents": len(made["held_out"]),
+            "questions": made["n_medquad"],
+            "dev_questions": [a.qid for a in made["dev"]],
         },  # fmt: skip
-        "contrast_held_out_questions": sorted(held),
-        "pairs": len(pairs),
+        "contrast_held_out_questions": sorted(made["held"]),
+        "pairs": len(made["pairs"]),
         "pairs_sha256": sha256(work / "pairs.jsonl"),
-        "counts": dict(sorted(counts.items())),
+        "counts": made["counts"],
     }
     (work / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    if args.pairs_only:
-        return 0
-    folder = args.out or (work / "export")
-    if not args.evaluate_only:
-        model = (work / "model") if args.export_only else train(
-            pairs, work, epochs=args.epochs, batch=4 if args.smoke else args.batch, max_length=args.max_length,
-            max_steps=3 if args.smoke else -1)  # fmt: skip
-        log.info("trained in %.0f s: %s", time.time() - started, model)
-        export(model, folder, max_length=args.max_length)
-        log.info("exported to %s", folder)
-    if args.smoke:
-        return 0
-    figures = evaluate(folder, args.index, args.dev, medquad_dev_items(dev, answers, bm25))
+    return manifest
+
+
+def _fit_and_describe(folder: Path, args: argparse.Namespace, made: dict[str, Any], manifest: dict[str, Any]) -> None:
+    """Evaluate on the dev sets, fit the combinations and thresholds there, and write reader.json and the card."""
+    dev_items = medquad_dev_items(made["dev"], made["answers"], made["bm25"])
+    figures = evaluate(folder, args.index, args.dev, dev_items)
     # The calibration and thresholds chosen on the dev sets go into the shipped description.
     spec = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
     from medquote.retrieval.hybrid import READ_DEPTH
 
-    combined = fit_combination(folder, args.index, [(args.dev, None), (CONTRAST, held)], READ_DEPTH)
+    combined = fit_combination(folder, args.index, [(args.dev, None), (CONTRAST, made["held"])], READ_DEPTH)
     figures["default_dev_combined"] = combined
     figures["thresholds"]["topic"] = combined["threshold"]
     combine = {"topic": combined["combination"]}
@@ -754,9 +769,30 @@ def main(argv: list[str] | None = None) -> int:
     further = max(0.5, figures["thresholds"]["topic"])
     spec.update(figures["calibration"], thresholds=figures["thresholds"], further=further, combine=combine)
     (folder / "reader.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
-    (work / "figures.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    (args.work / "figures.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     write_card(folder, manifest, figures, args)
     log.info("held out: %s", json.dumps(figures))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    rng = random.Random(SEED)
+    started = time.time()
+    made = _training_pairs(args, rng, started)
+    manifest = _write_manifest(args, made)
+    if args.pairs_only:
+        return 0
+    folder = args.out or (args.work / "export")
+    if not args.evaluate_only:
+        model = (args.work / "model") if args.export_only else train(
+            made["pairs"], args.work, epochs=args.epochs, batch=4 if args.smoke else args.batch,
+            max_length=args.max_length, max_steps=3 if args.smoke else -1)  # fmt: skip
+        log.info("trained in %.0f s: %s", time.time() - started, model)
+        export(model, folder, max_length=args.max_length)
+        log.info("exported to %s", folder)
+    if not args.smoke:
+        _fit_and_describe(folder, args, made, manifest)
     return 0
 
 

@@ -9,7 +9,7 @@ judged span graded ≥ 1 (as benchmarks/answers.py judges a quote). A logistic r
 ``medquote.retrieval.rerank.COLUMNS`` (standardised) estimates the chance a candidate answers. Reported:
 how often the first candidate answers in the fused order and after reranking, 10-fold cross-validated by
 question; then the model is fitted on every question and written to src/medquote/models/rerank/model.json.
-Never tests/data/frozen/.
+Never a frozen evaluation set.
 """
 
 from __future__ import annotations

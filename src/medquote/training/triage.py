@@ -4,8 +4,10 @@
 
 Data: the training set (data/triage/ and data/triage/, generated) and the dev set (data/triage/
 triage_dev.jsonl, hand-written by a helper who saw neither the rules nor the training set, plus a seeded
-30 % of each kind in data/triage/, the kinds the dev set lacks). Never
-tests/data/frozen/. The thresholds are chosen on out-of-fold dev predictions: the dev set is cut in five,
+30 % of each kind in data/triage/, the kinds the dev set lacks). Never a frozen evaluation set: the
+messages near one of them are listed (by sha256) in data/triage/near_duplicates.json, written by
+benchmarks/triage_near_duplicates.py, and left out here.
+The thresholds are chosen on out-of-fold dev predictions: the dev set is cut in five,
 and each fifth is scored by classifiers trained on the training set plus the other four fifths; the
 final classifiers are then fitted on everything. Reproducible: the same data, embedding model and
 scikit-learn version give the same file. Results go to benchmarks/results/triage_train.json.
@@ -42,8 +44,10 @@ FOLDS = 5
 RECALL_TARGET = 0.99  # emergencies at level emergency or check
 ORDINARY_CHECK_LIMIT = 0.06  # ordinary questions at level check
 FALSE_EMERGENCY_LIMIT = 0.015  # non-emergencies at level emergency
-# Training or dev messages this close to a frozen evaluation message are left out (no leakage).
+# Training or dev messages this close to an evaluation message are left out (no leakage): listed by
+# benchmarks/triage_near_duplicates.py in NEAR_FROZEN, which tests/safety/test_triage.py checks is complete.
 NEAR_DUPLICATE = 0.9
+NEAR_FROZEN = ROOT / "data/triage/near_duplicates.json"
 PLACEHOLDER = Thresholds(alarm=0.5, emergency=0.5, rule_emergency=0.5, animal=0.5)
 
 
@@ -73,6 +77,23 @@ def ordinary_questions(medquad: Path, sample: int) -> list[dict]:
         questions = sorted({d.section for d in read_documents(medquad, "medquad").documents if d.section})
         texts += random.Random(7).sample(questions, min(sample, len(questions)))
     return [{"text": t, "label": "non_emergency", "category": "", "kind": "ordinary"} for t in dict.fromkeys(texts)]
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def candidate_rows(
+    train_path: Path, dev_path: Path, extra: list[Path], dev_share: float, medquad: Path, medquad_questions: int
+) -> tuple[list[dict], list[dict]]:
+    """The training and dev messages before any is left out: the training set, a seeded share of each
+    further file for the dev set, and the everyday questions."""
+    train, dev = read(train_path), read(dev_path)
+    for path in extra:
+        kept, held = held_out(read(path), dev_share if path.parent.name == "triage" else 0.0)
+        train, dev = train + kept, dev + held
+    train += ordinary_questions(medquad, medquad_questions)
+    return train, dev
 
 
 def held_out(rows: list[dict], share: float, seed: int = 11) -> tuple[list[dict], list[dict]]:
@@ -167,7 +188,24 @@ def choose_thresholds(rows: list[dict], found: list[Evidence]) -> tuple[Threshol
     return thresholds, measure(thresholds)
 
 
-def main(argv: list[str] | None = None) -> int:
+def out_of_fold(
+    train: list[dict], dev: list[dict], embedder: MemoEmbedder, featurizer: Featurizer, meta: dict
+) -> list[Evidence]:
+    """Each dev message's evidence from classifiers fitted without its fold (the thresholds are chosen on it)."""
+    fold_of = np.arange(len(dev)) % FOLDS
+    np.random.default_rng(0).shuffle(fold_of)
+    found: list[Evidence | None] = [None] * len(dev)
+    for fold in range(FOLDS):
+        held = [i for i in range(len(dev)) if fold_of[i] == fold]
+        rest = [dev[i] for i in range(len(dev)) if fold_of[i] != fold]
+        triager = Triager(embedder, model=fit(train + rest, embedder, featurizer, meta))
+        for i in held:
+            found[i] = triager.evidence(dev[i]["text"])
+        print(f"fold {fold + 1}/{FOLDS} scored", flush=True)
+    return found  # type: ignore[return-value]
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, default=ROOT / "data/triage/triage_train.jsonl")
     parser.add_argument("--dev", type=Path, default=ROOT / "data/triage/triage_dev.jsonl")
@@ -189,32 +227,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--medquad-questions", type=int, default=1000)
     parser.add_argument("--limit", type=int, help="use every Nth message only (a quick smoke run)")
     parser.add_argument(
-        "--frozen",
+        "--leave-out",
         type=Path,
-        nargs="*",
-        default=sorted((ROOT / "tests/data/frozen").glob("triage_eval*.jsonl")),
-        help="only to leave out near-duplicates of their messages; never trained or tuned on",
+        default=NEAR_FROZEN,
+        help="sha256 of the messages to leave out (those near an evaluation message; see data/triage/README.md)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "src/medquote/models/triage/model.npz")
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks/results/triage_train.json")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     import sklearn
 
     embedder = MemoEmbedder(SentenceTransformerEmbedder())
-    train, dev = read(args.train), read(args.dev)
-    for path in args.extra:
-        kept, held = held_out(read(path), args.dev_share if path.parent.name == "triage" else 0.0)
-        train, dev = train + kept, dev + held
-    train += ordinary_questions(args.medquad, args.medquad_questions)
+    train, dev = candidate_rows(args.train, args.dev, args.extra, args.dev_share, args.medquad, args.medquad_questions)
     if args.limit:
         train, dev = train[:: args.limit], dev[:: args.limit]
-    frozen = [row["text"] for path in args.frozen for row in read(path)]
-    if frozen:
-        left_out = near_duplicates([row["text"] for row in train + dev], frozen)
-        split = len(train)
-        train = [row for row, out in zip(train, left_out[:split], strict=True) if not out]
-        dev = [row for row, out in zip(dev, left_out[split:], strict=True) if not out]
-        print(f"left out {sum(left_out)} near-duplicates of frozen evaluation messages", flush=True)
+    listed = set(json.loads(args.leave_out.read_text(encoding="utf-8"))["sha256"]) if args.leave_out else set()
+    before = len(train) + len(dev)
+    train = [row for row in train if text_sha256(row["text"]) not in listed]
+    dev = [row for row in dev if text_sha256(row["text"]) not in listed]
+    left_out = before - len(train) - len(dev)
+    print(f"left out {left_out} messages near an evaluation message", flush=True)
     featurizer = Featurizer(CUE_SCALE)
     print(f"embedding {len(train)} training and {len(dev)} dev messages …", flush=True)
     embedder.encode([row["text"] for row in train + dev])
@@ -223,24 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.medquad_questions and args.medquad.is_dir():
         ordinary_from += f", {args.medquad_questions} MedQuAD questions (seed 7)"
     meta = {
-        "left_out_near_duplicates_of_frozen": int(sum(left_out)) if frozen else 0,
+        "left_out_near_duplicates_of_frozen": left_out,
         "files": {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sources if p.is_file()},
         "training_messages": len(train),
         "ordinary_questions_from": ordinary_from,
         "C": {"alarm": C_BINARY, "emergency": C_BINARY, "category": C_CATEGORY},
         "scikit_learn": sklearn.__version__,
     }  # fmt: skip
-    fold_of = np.arange(len(dev)) % FOLDS
-    np.random.default_rng(0).shuffle(fold_of)
-    found: list[Evidence | None] = [None] * len(dev)
-    for fold in range(FOLDS):
-        held = [i for i in range(len(dev)) if fold_of[i] == fold]
-        rest = [dev[i] for i in range(len(dev)) if fold_of[i] != fold]
-        triager = Triager(embedder, model=fit(train + rest, embedder, featurizer, meta))
-        for i in held:
-            found[i] = triager.evidence(dev[i]["text"])
-        print(f"fold {fold + 1}/{FOLDS} scored", flush=True)
-    thresholds, achieved = choose_thresholds(dev, found)  # type: ignore[arg-type]
+    thresholds, achieved = choose_thresholds(dev, out_of_fold(train, dev, embedder, featurizer, meta))
     final = fit(train + dev, embedder, featurizer, meta)
     model = TriageModel(final.alarm, final.emergency, final.category, final.classes, featurizer, embedder.name,
                         thresholds, meta)  # fmt: skip

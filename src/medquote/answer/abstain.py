@@ -30,9 +30,8 @@ from typing import Any
 import numpy as np
 
 from medquote.answer.highlight import expected_answers
-from medquote.embed.base import split_name
 from medquote.index.store import Index
-from medquote.models.files import ROOT, model_file
+from medquote.models.files import ROOT, SAME_VECTORS, fitted_on, model_file
 from medquote.models.reader import Reader
 from medquote.records import context_text
 from medquote.retrieval.hybrid import Scored
@@ -67,14 +66,13 @@ DUPLICATE = 0.6
 
 # The backends whose vectors are the calibration's: torch, and onnx (cosine ≥ 0.999 with torch's,
 # tests/index/test_onnx.py). Not onnx-int8: its cosines are ~0.6 % off torch's.
-CALIBRATED_BACKENDS = ("torch", "onnx")
+CALIBRATED_BACKENDS = SAME_VECTORS
 
 
 def calibrated_for(model_name: str) -> bool:
     """Whether the answerability model was fitted on vectors of this embedding model (on a backend that
     gives the same vectors)."""
-    model, backend = split_name(model_name)
-    return model == split_name(AnswerabilityModel.load().model_name)[0] and backend in CALIBRATED_BACKENDS
+    return fitted_on(AnswerabilityModel.load().model_name, model_name, exact_vectors=True)
 
 
 # The six-letter prefixes of a vocabulary, by its identity: an index's is computed once, not per question.

@@ -1,6 +1,7 @@
 """Finding a shipped model's file and checking it: each model's folder holds its file and a ``manifest.json``
 with the file's sha256; a file that is missing, or whose hash differs, raises one-line ModelError that
 names the command that retrains it. Used by every model: triage, abstain, rerank and the reader.
+``fitted_on`` says whether a model fitted on one embedder's vectors can read another's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,18 @@ from medquote.errors import ModelError
 
 ROOT = Path(__file__).resolve().parent
 MANIFEST = "manifest.json"
+# The embedding runtimes whose vectors are torch's (cosine >= 0.999, tests/index/test_onnx.py); onnx-int8's
+# are ~0.6 % off them.
+SAME_VECTORS = ("torch", "onnx")
+
+
+def fitted_on(trained_for: str, embedder_name: str, *, exact_vectors: bool) -> bool:
+    """Whether a model fitted on the vectors of ``trained_for`` (an embedder name, ``model+backend``) can
+    read those of ``embedder_name``: the same embedding model, and with ``exact_vectors`` also a runtime
+    that gives torch's vectors (a calibrated threshold moves with int8's), not only a close one."""
+    model, _, backend = embedder_name.partition("+")
+    same = model == trained_for.partition("+")[0]
+    return same and (not exact_vectors or (backend or "torch") in SAME_VECTORS)
 
 
 def file_sha256(path: Path) -> str:

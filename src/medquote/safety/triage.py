@@ -21,6 +21,7 @@ from functools import cache
 import numpy as np
 
 from medquote.embed.base import Embedder
+from medquote.models.files import fitted_on
 from medquote.records import Emergency, Triage, TriageLevel
 from medquote.safety.checks import sensitive_topic
 from medquote.safety.classifier import ANIMAL, Thresholds, TriageModel
@@ -153,7 +154,7 @@ class Triager:
 
 def same_model(embedder_name: str, trained_on: str) -> bool:
     """Whether vectors of ``embedder_name`` are those the classifier was fitted on (any runtime of one model)."""
-    return embedder_name.split("+")[0] == trained_on.split("+")[0]
+    return fitted_on(trained_on, embedder_name, exact_vectors=False)
 
 
 @cache

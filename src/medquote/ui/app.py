@@ -106,11 +106,11 @@ def _wire(page: Layout, controller: ChatController) -> list[Any]:
     )
     page.chatbot.clear(lambda: ([], {}), None, [page.chat, page.replies], **_PRIVATE)  # the chat's own bin icon
     thumbs = [page.feedback_box, page.feedback_note, page.reason, page.target]
-    page.chatbot.like(controller.on_like, [page.replies], thumbs, **_PRIVATE).then(None, js=SHOW_FEEDBACK_JS, **_PRIVATE)
+    liked = page.chatbot.like(controller.on_like, [page.replies], thumbs, **_PRIVATE)
+    liked.then(None, js=SHOW_FEEDBACK_JS, **_PRIVATE)
     for event in (page.reason.submit, page.send_reason.click):
-        event(
-            controller.on_reason, [page.target, page.reason, page.replies], [page.feedback_note, page.reason], **_PRIVATE
-        )
+        reasons = [page.target, page.reason, page.replies]
+        event(controller.on_reason, reasons, [page.feedback_note, page.reason], **_PRIVATE)
     return loaded
 
 

@@ -56,6 +56,7 @@ examples (run from the project folder, or pass --corpus / --index):
   medquote sources vet asthma --reviewed-by "Dr A. Smith, GP" --reviewed-on 2026-11-30
   medquote sources remove asthma         drop it from the manifest (and its copy from the corpus)
   medquote eval DATASET_DIR --retriever all
+  medquote feedback list                 the replies users gave a thumbs-down (export FOLDER: to judge them)
 """
 
 
@@ -220,6 +221,28 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from medquote.ui.feedback import export_queue, read_feedback, review_queue
+
+    queue = review_queue(read_feedback(args.feedback))
+    if args.feedback_command == "export":
+        try:
+            folder = export_queue(queue, args.folder, args.feedback)
+        except FileExistsError as exc:
+            raise UsageError(str(exc)) from exc
+        print(f"{len(queue)} thumbs-down replies written to {folder}; judge them as its README.md says")
+        return 0
+    if not queue:
+        print(f"no thumbs-down replies in {args.feedback}")
+        return 0
+    print("time\tstatus\tquestion\treason\tshown")
+    for entry in queue[: args.limit]:
+        row = (entry.get("time", ""), entry.get("status", ""), entry.get("question", ""), entry.get("reason", ""),
+               " ".join(entry.get("passage_ids") or ()) or "-")  # fmt: skip
+        print("\t".join(" ".join(str(v).split()) for v in row))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from medquote.ui.network import check_port
 
@@ -249,7 +272,14 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = root.add_subparsers(dest="command", required=True)
-    for add_command in (_build_command, _sources_command, _index_command, _ask_command, _serve_command):
+    for add_command in (
+        _build_command,
+        _sources_command,
+        _index_command,
+        _ask_command,
+        _serve_command,
+        _feedback_command,
+    ):
         add_command(commands)
     # The evaluation commands live with the evaluation code; `medquote.cli` is the one module above it.
     from medquote.eval.cli import register
@@ -346,6 +376,17 @@ def _serve_command(commands) -> None:
     _add_model(serve, "the one the index was built with")
     add_engine_options(serve)
     serve.set_defaults(handler=cmd_serve)
+
+
+def _feedback_command(commands) -> None:
+    feedback = commands.add_parser("feedback", help="the replies users gave a thumbs-down, to review and judge")
+    feedback.add_argument("--feedback", type=Path, default=FEEDBACK_PATH, help="the feedback file `serve` appends to")
+    sub = feedback.add_subparsers(dest="feedback_command", required=True)
+    listing = sub.add_parser("list", help="thumbs-down replies, crisis guidance and 'not found' first, then newest")
+    listing.add_argument("--limit", type=whole_number(1), default=50, help="at most this many")
+    export = sub.add_parser("export", help="write them as a question set with empty judgements, to fill in")
+    export.add_argument("folder", type=Path, help="a new folder")
+    feedback.set_defaults(handler=cmd_feedback)
 
 
 class Parser(argparse.ArgumentParser):

@@ -7,6 +7,7 @@ from this fake assistant (the README's come from the real default corpus: see te
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -334,6 +335,29 @@ def test_thumbs_are_confirmed_bound_to_their_reply_and_take_a_reason(page, serve
     assert rating["passage_ids"] == ["medline-asthma#55"] and rating["status"] == "answered"
     assert rating["index_version"] == "20261121T053000Z-fake01"
     assert reason["reply_id"] == reply_id and reason["reason"] == "Clear and to the point"
+
+
+def test_a_thumbs_down_in_the_browser_reaches_the_review_queue_and_its_export(page, server, tmp_path, capsys):
+    from medquote.cli import main
+
+    _, feedback, _, _ = server
+    before = len(read_feedback(feedback))
+    ask(page, ASTHMA)
+    ask(page, "Who won the match?")
+    page.locator('#mq-chat button[aria-label="Dislike"]').last.click()
+    page.locator("#mq-feedback .mq-feedback-note").wait_for()
+    page.get_by_label("Why? (optional; saved with your rating)").fill("I asked about football")
+    page.locator("#mq-reason-send").click()
+    page.locator("#mq-feedback").get_by_text(FEEDBACK_REASON_SAVED).wait_for()
+    deadline = time.monotonic() + 10
+    while len(read_feedback(feedback)) < before + 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    folder = tmp_path / "flagged"
+    assert main(["feedback", "--feedback", str(feedback), "export", str(folder)]) == 0
+    capsys.readouterr()
+    first = json.loads((folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["text"] == "Who won the match?" and first["note"] == "I asked about football"
+    assert first["feedback"]["status"] == "no_match" and first["type"] == ""
 
 
 def test_empty_question_shows_the_input_error_and_keeps_the_chat(page):

@@ -78,3 +78,63 @@ def read_feedback(path: Path | str) -> list[dict[str, Any]]:
             except json.JSONDecodeError:
                 logger.warning("skipping unreadable feedback line %d in %s", number, path)
     return records
+
+
+# Replies a maintainer should look at first: a thumbs-down on crisis guidance or on "not found".
+FIRST = ("emergency", "no_match")
+
+
+def review_queue(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The thumbs-down replies of a feedback file, one entry per reply (a later record, such as its
+    reason or a changed rating, completes the earlier one): emergencies and "not found" first, then every
+    other, newest first within each."""
+    replies: dict[str, dict[str, Any]] = {}
+    order: dict[str, int] = {}
+    for number, record in enumerate(records):
+        key = str(record.get("reply_id") or f"line {number}")
+        entry = replies.setdefault(key, {})
+        entry.update({k: v for k, v in record.items() if v not in ("", None) or k not in entry})
+        order[key] = number  # a later line is newer, also within the same second
+    down = [key for key, entry in replies.items() if entry.get("rating") == "down"]
+    down.sort(key=lambda key: (str(replies[key].get("time", "")), order[key]), reverse=True)
+    return [replies[key] for key in sorted(down, key=lambda key: replies[key].get("status") not in FIRST)]
+
+
+EXPORT_README = """\
+# Replies users flagged, to be judged
+
+Exported by `medquote feedback export` from {source} on {when}: {count} thumbs-down replies, those on
+crisis guidance or "not found" first. Each line of `questions.jsonl` is one question as the person asked
+it, with what they were shown under `feedback` (status, passage ids, index version) and their reason.
+
+To make it a regression or training set (the format of `data/consumer_dev/`):
+1. Set each question's `type`: `answerable` (the sources answer it), `unanswerable` (on topic, but the
+   sources do not say) or `off_topic`; delete a line that is not a real question.
+2. For each answerable one, add lines to `judgements.jsonl`:
+   `{{"query_id": "<_id>", "article": "<source file name>", "span": "<text copied exactly>", "grade": 2}}`
+   (grade 2 answers, 1 partly).
+3. Then `benchmarks/answers.py --set <this folder>` measures the answers on it; until every type is
+   set, reading it fails with the ids still to judge.
+"""
+
+
+def export_queue(queue: Sequence[dict[str, Any]], folder: Path | str, source: Path | str) -> Path:
+    """Write ``queue`` as a consumer question set with empty judgements for a maintainer to fill in.
+
+    Refuses a folder that already holds a set (nothing is overwritten)."""
+    folder = Path(folder)
+    if (folder / "questions.jsonl").exists() or (folder / "judgements.jsonl").exists():
+        raise FileExistsError(f"{folder} already holds a question set; choose a new folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for number, entry in enumerate(queue, 1):
+        shown = {k: entry.get(k) for k in ("status", "passage_ids", "index_version", "searched_as", "time")}
+        question = {"_id": f"fb_{entry.get('reply_id') or number}", "text": str(entry.get("question", "")),
+                    "type": "", "style": "chat", "note": str(entry.get("reason", "")), "feedback": shown}  # fmt: skip
+        lines.append(json.dumps(question, ensure_ascii=False) + "\n")
+    (folder / "questions.jsonl").write_text("".join(lines), encoding="utf-8")
+    (folder / "judgements.jsonl").write_text("", encoding="utf-8")
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    readme = EXPORT_README.format(source=source, when=when, count=len(queue))
+    (folder / "README.md").write_text(readme, encoding="utf-8")
+    return folder

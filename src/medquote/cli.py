@@ -130,14 +130,36 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         client(engine.uri)  # an unreachable server is said before the build, not after it
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
-    report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True)
+    gated: list[dict] = []
+    gate = None if args.accept_quality_drop else (lambda corpus, build: gated.append(_quality_check(corpus, build)))
+    report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True, gate=gate)
     for warning in report.warnings:
         print(f"medquote: warning: {warning}", file=sys.stderr)
     print(report.summary())
+    if gated and gated[0]:
+        from medquote.eval.gate import summary
+
+        print(summary(gated[0]))
     if engine.name == "milvus":
         from medquote.engines.milvus_push import push_build
 
         print(push_build(args.index, engine, progress=True).summary())
+    return 0
+
+
+def _quality_check(corpus, build: Path) -> dict:
+    from medquote.eval.gate import quality_check
+
+    return quality_check(corpus, build)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from medquote.index.integrity import verify_index
+    from medquote.index.publish import make_live
+
+    index = _existing_index(args.index)
+    make_live(index, args.version)
+    print(f"{args.version} is live; {verify_index(index).summary()}")
     return 0
 
 
@@ -305,9 +327,15 @@ def _build_command(commands) -> None:
         default=HNSW_THRESHOLD,
         help="passages from which search is approximate",
     )
+    worse = "go live even if the corpus's [quality] sets are answered worse than by the live build"
+    build.add_argument("--accept-quality-drop", action="store_true", help=worse)
     _add_model(build, DEFAULT_BACKEND)
     add_engine_options(build)
     build.set_defaults(handler=cmd_build)
+    publish = commands.add_parser("publish", help="make a build kept back by the quality gate the live one")
+    publish.add_argument("version", help="the build's name (its folder under INDEX/builds/)")
+    publish.add_argument("--index", type=Path, default=INDEX_DIR)
+    publish.set_defaults(handler=cmd_publish)
 
 
 def _sources_command(commands) -> None:

@@ -47,3 +47,7 @@ def missing_extra(package: str, extra: str, what: str) -> UsageError:
 
 class ModelError(MedquoteError):
     """A shipped model file is missing, damaged or does not fit the embedding model."""
+
+
+class QualityGateError(MedquoteError):
+    """A new build answers the corpus's regression sets worse than the live one: kept unpublished."""

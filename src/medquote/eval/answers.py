@@ -101,17 +101,24 @@ def _earlier(previous: str | list[str] | None) -> tuple[str, ...]:
     return (str(previous),) if isinstance(previous, str) else tuple(str(p) for p in previous)
 
 
-def locate(index: Index, judged: tuple[tuple[str, str, int], ...]) -> list[JudgedSpan]:
-    """Where each judged span lies in its source's stored text (matched on normalised white space)."""
+def locate(index: Index, judged: tuple[tuple[str, str, int], ...], *, strict: bool = True) -> list[JudgedSpan]:
+    """Where each judged span lies in its source's stored text (matched on normalised white space).
+
+    Not ``strict`` (a rebuild's quality gate), a span its source no longer holds is left out: no quote
+    can then be graded as answering with it."""
     by_file = {meta["file"]: source_id for source_id, meta in index.manifest["sources"].items()}
     spans = []
     for article, span, grade in judged:
         source_id = by_file.get(article)
+        if (source_id is None or source_id not in index.sources) and not strict:
+            continue
         if source_id is None or source_id not in index.sources:
             raise DatasetError(f"judged span in {article}, which is not a source of the index; build the right corpus")
         text = index.sources[source_id].text
         needle = normalize_text(span)
         start = text.find(needle)
+        if start < 0 and not strict:
+            continue
         if start < 0:
             raise DatasetError(f"judged span not found in {article} as stored: {span[:60]!r}")
         spans.append(JudgedSpan(source_id, start, start + len(needle), grade))
@@ -170,13 +177,13 @@ class AnswerEvaluation:
         return out
 
 
-def evaluate_answers(assistant: Assistant, dataset: ConsumerSet) -> AnswerEvaluation:
+def evaluate_answers(assistant: Assistant, dataset: ConsumerSet, *, strict: bool = True) -> AnswerEvaluation:
     """Ask every question (a follow-up after the question it follows, in the same chat) and judge the quotes."""
     index = assistant.index
     rows = []
     for q in dataset.questions:
         answer = assistant.answer(q.text, previous=q.previous)
-        spans = locate(index, dataset.judgements.get(q.id, ()))
+        spans = locate(index, dataset.judgements.get(q.id, ()), strict=strict)
         grades = tuple(quote_grade(quote, spans) for quote in answer.quotes)
         rows.append(Judged(q, answer, grades, highlight_grade(answer, spans)))
     return AnswerEvaluation(dataset.name, tuple(rows), summarise(rows))

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -88,12 +89,14 @@ def build_index(
     params: BuildParams = BuildParams(),
     force: bool = False,
     progress: bool = False,
+    gate: Callable[[Corpus, Path], None] | None = None,
 ) -> BuildReport:
     """Index the vetted sources of ``corpus_dir`` into ``index_dir`` and make it the live build.
 
     Checks everything before writing anything; a failure or a kill at any point leaves the previous
     build live and unchanged. A live build that fails its hash check (or whose ``CURRENT`` is bad) is
-    rebuilt even when the sources have not changed, from the embedding cache.
+    rebuilt even when the sources have not changed, from the embedding cache. ``gate`` (the corpus, the
+    written build) runs before the build goes live; if it raises, the build stays unpublished.
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     started = time.perf_counter()
@@ -150,7 +153,8 @@ def build_index(
             "counts": {"sources": len(sources), "passages": len(passages), "skipped_items": skipped},
             "also_in": {str(k): list(v) for k, v in also_in.items()},
         }
-        publish(index_dir, version, manifest, passages, sources, vectors, params, progress=progress)
+        check_build = None if gate is None else (lambda build: gate(corpus, build))
+        publish(index_dir, version, manifest, passages, sources, vectors, params, progress=progress, gate=check_build)
     return BuildReport(
         index_dir, version, len(sources), len(passages), embedded, len(passages) - embedded, skipped,
         time.perf_counter() - started, repaired=damaged or "", warnings=warnings,

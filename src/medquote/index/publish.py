@@ -10,11 +10,13 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
+from medquote.errors import IndexNotFoundError
 from medquote.files import atomic_write, fsync_tree
 from medquote.index.integrity import file_hashes
 from medquote.index.manifest import BUILDS, MANIFEST, POINTER
@@ -34,8 +36,12 @@ def publish(
     params: BuildParams,
     *,
     progress: bool = False,
+    gate: Callable[[Path], None] | None = None,
 ) -> None:
-    """Write the build ``version`` of ``index_dir`` and make it the live one."""
+    """Write the build ``version`` of ``index_dir`` and make it the live one.
+
+    ``gate`` is called with the written build before it goes live; if it raises, the build stays
+    unpublished under ``builds/`` (``make_live`` publishes it later) and the live one is unchanged."""
     import bm25s
     import faiss
 
@@ -68,18 +74,30 @@ def publish(
         atomic_write(temporary / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         fsync_tree(temporary)
         temporary.rename(builds / version)
-        atomic_write(index_dir / POINTER, version + "\n", durable=True)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    _prune(index_dir, keep=version)
+    if gate is not None:
+        gate(builds / version)
+    make_live(index_dir, version)
 
 
-def _prune(index_dir: Path, keep: str) -> None:
-    """Drop old builds, keeping the live one and the one before it (a running app may still read it)."""
-    builds = sorted(p for p in (index_dir / BUILDS).iterdir() if p.is_dir() and not p.name.startswith("."))
-    for old in [b for b in builds if b.name != keep][:-1]:
-        shutil.rmtree(old, ignore_errors=True)
+def make_live(index_dir: Path, version: str) -> None:
+    """Point ``CURRENT`` at the complete build ``version`` (atomically) and drop the older builds."""
+    build = index_dir / BUILDS / version
+    if not (build / MANIFEST).is_file() or version.startswith("."):
+        raise IndexNotFoundError(f"{build}: no complete build of that name; `ls {index_dir / BUILDS}` lists them")
+    pointer = index_dir / POINTER
+    before = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
+    atomic_write(pointer, version + "\n", durable=True)
+    _prune(index_dir, keep={version, before})
+
+
+def _prune(index_dir: Path, keep: set[str]) -> None:
+    """Drop old builds, keeping the live one and the one live before it (a running app may still read it)."""
+    for old in (index_dir / BUILDS).iterdir():
+        if old.is_dir() and not old.name.startswith(".") and old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _remove_abandoned(builds: Path) -> None:

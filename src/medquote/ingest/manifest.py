@@ -59,6 +59,17 @@ class SourceEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class QualityGate:
+    """The ``[quality]`` table: consumer question sets (folders, relative to the corpus) a new build must
+    answer about as well as the live one before it goes live, and by how much (a share of each set's
+    questions) "first quote answers" may fall and "not found on answerable" or "quotes on unanswerable"
+    may rise."""
+
+    sets: tuple[str, ...]
+    max_change: float = 0.02
+
+
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """A corpus folder and its manifest."""
 
@@ -66,6 +77,7 @@ class Corpus:
     entries: tuple[SourceEntry, ...]
     topic: str = ""
     examples: tuple[str, ...] = ()
+    quality: QualityGate | None = None
 
     @property
     def manifest_path(self) -> Path:
@@ -125,7 +137,8 @@ def load_corpus(directory: Path) -> Corpus:
     if duplicated:
         raise ManifestError(f"{manifest}: duplicate source id(s) {', '.join(duplicated)}; ids must be unique")
     topic, examples = parse_corpus_table(data.get("corpus", {}), manifest)
-    return Corpus(directory, tuple(entries), topic=topic, examples=examples)
+    quality = parse_quality_table(data["quality"], manifest) if "quality" in data else None
+    return Corpus(directory, tuple(entries), topic=topic, examples=examples, quality=quality)
 
 
 def parse_entry(raw: Any, number: int, manifest: Path) -> SourceEntry:
@@ -181,6 +194,19 @@ def parse_corpus_table(table: Any, manifest: Path) -> tuple[str, tuple[str, ...]
             'e.g. examples = ["What is asthma?"]; fix it'
         )
     return topic, tuple(examples)
+
+
+def parse_quality_table(table: Any, manifest: Path) -> QualityGate:
+    """The ``[quality]`` table; a ``ManifestError`` naming the key if malformed."""
+    example = 'e.g. [quality] sets = ["../data/consumer_dev"], max_change = 0.02'
+    if not isinstance(table, dict) or table.keys() - {"sets", "max_change"}:
+        raise ManifestError(f"{manifest}: [quality] takes sets and max_change only, {example}; fix it")
+    sets, change = table.get("sets", []), table.get("max_change", 0.02)
+    if not isinstance(sets, list) or not sets or not all(isinstance(s, str) and s for s in sets):
+        raise ManifestError(f"{manifest}: [quality] sets = {sets!r} must name question set folders, {example}")
+    if isinstance(change, bool) or not isinstance(change, int | float) or not 0 <= change <= 1:
+        raise ManifestError(f"{manifest}: [quality] max_change = {change!r} must be a share from 0 to 1, {example}")
+    return QualityGate(tuple(sets), float(change))
 
 
 def check_date(value: str, where: str) -> None:

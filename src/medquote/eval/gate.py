@@ -1,0 +1,152 @@
+"""The quality gate of ``medquote build``: a new build answers the corpus's regression sets (its
+``[quality]`` table) before it goes live, and is compared with the live build.
+
+Each set's questions are asked of both builds (``evaluate_answers``: first quote answers, "not found" on
+answerable, quotes on unanswerable), and the questions whose status or first quote changed are listed.
+Within ``max_change`` the build goes live with a one-screen summary; beyond it, ``QualityGateError``
+keeps it unpublished and names the report (``<index>/reports/<version>.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from medquote.errors import ManifestError, QualityGateError
+from medquote.eval.answers import AnswerEvaluation, evaluate_answers, load_consumer_set
+from medquote.index.manifest import BUILDS, POINTER, current_build
+
+if TYPE_CHECKING:
+    from medquote.ingest.manifest import Corpus
+
+# Each figure, and which way is worse.
+FIGURES = {"first_answers": -1, "not_found_answerable": +1, "answered_unanswerable": +1}
+LABELS = {"first_answers": "first quote answers", "not_found_answerable": '"not found" on answerable',
+          "answered_unanswerable": "quotes on unanswerable"}  # fmt: skip
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: a copy
+        shutil.copy2(source, target)
+
+
+def _assistant(index_dir: Path, build: Path, view: Path):
+    """An assistant on ``build`` without making it live: a folder ``view`` whose ``CURRENT`` names it."""
+    from medquote.answer.assistant import Assistant
+
+    (view / BUILDS).mkdir(parents=True)
+    # Hard links: the build's files as they are, inside the view (a build is read only inside its index).
+    shutil.copytree(build, view / BUILDS / build.name, copy_function=_link)
+    if (index_dir / "cache").is_dir():
+        (view / "cache").symlink_to((index_dir / "cache").resolve(), target_is_directory=True)
+    (view / POINTER).write_text(build.name + "\n", encoding="utf-8")
+    assistant = Assistant.from_index(view)
+    # Measured as it answers from the files it was built from: the live build is compared as it was
+    # when it went live, also where a source has been re-vetted since (the chat would refuse those).
+    # Every other link of the quote's hash chain is still checked. The view is never served.
+    assistant.index.vetted = {}
+    return assistant
+
+
+def _answers(index_dir: Path, build: Path, sets: list[Any]) -> list[AnswerEvaluation]:
+    view = Path(tempfile.mkdtemp(prefix=".gate-", dir=index_dir))
+    try:
+        assistant = _assistant(index_dir, build, view)
+        results = []
+        for number, dataset in enumerate(sets, 1):
+            print(f"medquote: quality gate: {build.name}, set {number}/{len(sets)} ({dataset.name}) …",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            results.append(evaluate_answers(assistant, dataset, strict=False))
+        return results
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
+
+
+def _first(row) -> str:
+    return row.answer.quotes[0].passage.id if row.answer.quotes else ""
+
+
+def _changed(new: AnswerEvaluation, old: AnswerEvaluation) -> list[dict[str, Any]]:
+    """The questions whose status or first quote differ between the builds, with both."""
+    out = []
+    for after, before in zip(new.rows, old.rows, strict=True):
+        if str(after.answer.status) != str(before.answer.status) or _first(after) != _first(before):
+            out.append({
+                "id": after.question.id, "question": after.question.text, "type": after.question.type,
+                "live": {"status": str(before.answer.status), "first_passage": _first(before),
+                         "first_grade": before.grades[0] if before.grades else None,
+                         "first_quote": before.answer.quotes[0].text if before.answer.quotes else None},
+                "new": {"status": str(after.answer.status), "first_passage": _first(after),
+                        "first_grade": after.grades[0] if after.grades else None,
+                        "first_quote": after.answer.quotes[0].text if after.answer.quotes else None},
+            })  # fmt: skip
+    return out
+
+
+def quality_check(corpus: Corpus, build: Path) -> dict[str, Any]:
+    """Compare ``build`` with the live build of its index on ``corpus.quality``'s sets; write the report.
+
+    Raises ``QualityGateError`` when a figure is worse by more than ``max_change``."""
+    gate = corpus.quality
+    if gate is None:
+        return {}
+    index_dir = build.parent.parent
+    paths = [(corpus.directory / name).resolve() for name in gate.sets]
+    missing = [str(p) for p in paths if not (p / "questions.jsonl").is_file()]
+    if missing:
+        raise ManifestError(f"{corpus.manifest_path}: [quality] set {missing[0]} has no questions.jsonl; fix sets")
+    sets = [load_consumer_set(p) for p in paths]
+    live = current_build(index_dir)
+    new = _answers(index_dir, build, sets)
+    old = _answers(index_dir, live, sets) if live is not None and live.name != build.name else None
+    report: dict[str, Any] = {"build": build.name, "live": live.name if old else None,
+                              "max_change": gate.max_change, "sets": []}  # fmt: skip
+    worse = []
+    for number, (path, result) in enumerate(zip(paths, new, strict=True)):
+        entry: dict[str, Any] = {"set": str(path), "new": {k: result.summary[k] for k in FIGURES}}
+        if old is not None:
+            entry["live"] = {k: old[number].summary[k] for k in FIGURES}
+            entry["changed"] = _changed(result, old[number])
+            for key, direction in FIGURES.items():
+                after, before = entry["new"][key], entry["live"][key]
+                if after is not None and before is not None and direction * (after - before) > gate.max_change:
+                    worse.append(f"{LABELS[key]} {before:.3f} → {after:.3f} on {path.name}")
+        report["sets"].append(entry)
+    report["passed"] = not worse
+    folder = index_dir / "reports"
+    folder.mkdir(exist_ok=True)
+    report_path = folder / f"{build.name}.json"
+    report_path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    report["path"] = str(report_path)
+    if worse:
+        changed = sum(len(s.get("changed", ())) for s in report["sets"])
+        raise QualityGateError(
+            f"{build}: answers got worse than the live build's ({'; '.join(worse)}; {changed} questions changed, "
+            f"listed in {report_path}); kept unpublished: publish it anyway with `medquote publish "
+            f"{build.name}` or build with --accept-quality-drop"
+        )
+    return report
+
+
+def summary(report: dict[str, Any]) -> str:
+    """The gate's figures in a few lines, for the build's output."""
+    if not report:
+        return ""
+    lines = [f"quality gate passed (report {report['path']}):"]
+    for entry in report["sets"]:
+        new, live = entry["new"], entry.get("live")
+        figures = ", ".join(
+            f"{LABELS[k]} {new[k]:.3f}" + (f" (live {live[k]:.3f})" if live and live[k] is not None else "")
+            for k in FIGURES
+            if new[k] is not None
+        )
+        changed = f"; {len(entry['changed'])} questions changed" if live else "; no live build to compare with"
+        lines.append(f"  {Path(entry['set']).name}: {figures}{changed}")
+    return "\n".join(lines)

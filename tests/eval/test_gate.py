@@ -1,0 +1,101 @@
+"""The quality gate of `medquote build`: a rebuild that answers the corpus's regression set worse than the
+live build is kept unpublished with a report; a harmless change goes live. Through the CLI, real model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from medquote.cli import main
+from medquote.index.manifest import POINTER
+
+pytestmark = pytest.mark.slow
+
+DEV = Path(__file__).resolve().parents[2] / "data" / "consumer_dev"
+TRUNCATED = "003_aa647966e85bb14d.txt"
+
+
+def _regression_set(folder: Path) -> Path:
+    """28 questions of the consumer dev set: 20 answered from the article the test truncates, 8 unanswerable."""
+    questions = [json.loads(line) for line in (DEV / "questions.jsonl").open(encoding="utf-8")]
+    judgements = [json.loads(line) for line in (DEV / "judgements.jsonl").open(encoding="utf-8")]
+    from_article = {j["query_id"] for j in judgements if j["article"] == TRUNCATED and j["grade"] == 2}
+    plain = [q for q in questions if not q.get("previous") and not q.get("follow_up_of")]
+    chosen = [q for q in plain if q["_id"] in from_article][:20] + [q for q in plain if q["type"] == "unanswerable"][:8]
+    ids = {q["_id"] for q in chosen}
+    folder.mkdir()
+    (folder / "questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in chosen), encoding="utf-8")
+    kept = [j for j in judgements if j["query_id"] in ids]
+    (folder / "judgements.jsonl").write_text("".join(json.dumps(j) + "\n" for j in kept), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def gated_corpus(seed_corpus, tmp_path):
+    regression = _regression_set(tmp_path / "regression")
+    manifest = seed_corpus / "sources.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + f'\n[quality]\nsets = ["{regression}"]\n', "utf-8")
+    return seed_corpus
+
+
+def _build(capsys, corpus: Path, index: Path, *more: str) -> tuple[int, str, str]:
+    code = main(["build", "--corpus", str(corpus), "--index", str(index), *more])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_degrading_rebuild_is_kept_back_with_a_report_and_publish_makes_it_live(capsys, gated_corpus, tmp_path):
+    index = tmp_path / "index"
+    code, out, _ = _build(capsys, gated_corpus, index)
+    assert code == 0 and "quality gate passed" in out and "no live build to compare with" in out
+    live = (index / POINTER).read_text().strip()
+    # A broken re-download: the article is cut to its first lines and vetted again as it is.
+    article = gated_corpus / TRUNCATED
+    article.write_text(article.read_text(encoding="utf-8")[:600], encoding="utf-8")
+    assert main(["sources", "--corpus", str(gated_corpus), "vet", "klonopin-effects-and-tolerance"]) == 0
+    capsys.readouterr()
+    code, out, err = _build(capsys, gated_corpus, index)
+    error = err.strip().splitlines()[-1]  # after the progress bars, one line
+    assert code == 1 and error.startswith("medquote: error:") and "kept unpublished" in error
+    assert "first quote answers" in error and "medquote publish" in error
+    assert (index / POINTER).read_text().strip() == live  # the live build is unchanged
+    kept = next(p.name for p in (index / "builds").iterdir() if p.name not in (live,) and not p.name.startswith("."))
+    report = json.loads((index / "reports" / f"{kept}.json").read_text(encoding="utf-8"))
+    assert not report["passed"] and report["live"] == live
+    changed = report["sets"][0]["changed"]
+    assert len(changed) >= 5 and all(c["live"]["status"] and c["new"]["status"] for c in changed)
+    assert report["sets"][0]["new"]["first_answers"] < report["sets"][0]["live"]["first_answers"]
+    # The maintainer looked and accepts it.
+    assert main(["publish", kept, "--index", str(index)]) == 0
+    assert (index / POINTER).read_text().strip() == kept and f"{kept} is live" in capsys.readouterr().out
+
+
+def test_a_harmless_rebuild_goes_live_with_the_gates_summary(capsys, gated_corpus, tmp_path):
+    index = tmp_path / "index"
+    assert _build(capsys, gated_corpus, index)[0] == 0
+    live = (index / POINTER).read_text().strip()
+    leaflet = tmp_path / "sunburn.txt"
+    leaflet.write_text(
+        "Sunburn\n\nSunburn is skin damage caused by ultraviolet light. Cool the skin with a damp cloth, drink "
+        "water, and keep out of the sun until it heals. Use a broad-spectrum sunscreen of SPF 30 or more.\n",
+        encoding="utf-8",
+    )
+    assert main(["sources", "--corpus", str(gated_corpus), "add", str(leaflet), "--title", "Sunburn", "--vetted"]) == 0
+    capsys.readouterr()
+    code, out, _ = _build(capsys, gated_corpus, index)
+    assert code == 0 and "quality gate passed" in out and "(live " in out
+    assert (index / POINTER).read_text().strip() != live
+
+
+def test_accept_quality_drop_skips_the_gate(capsys, gated_corpus, tmp_path):
+    code, out, _ = _build(capsys, gated_corpus, tmp_path / "index", "--accept-quality-drop")
+    assert code == 0 and "quality gate" not in out
+
+
+def test_a_malformed_quality_table_is_one_line(capsys, seed_corpus, tmp_path):
+    manifest = seed_corpus / "sources.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "\n[quality]\nsets = []\n", encoding="utf-8")
+    code, _, err = _build(capsys, seed_corpus, tmp_path / "index")
+    assert code == 1 and "[quality] sets = [] must name question set folders" in err

@@ -48,10 +48,10 @@ def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The seed corpus built once by `medquote build` (real model): a root with corpus/ and index/."""
-    from conftest import SEEDS_CORPUS
+    from conftest import copy_seed_corpus
 
     root = tmp_path_factory.mktemp("built")
-    shutil.copytree(SEEDS_CORPUS, root / "corpus")
+    copy_seed_corpus(root / "corpus")
     assert main(["build", "--corpus", str(root / "corpus"), "--index", str(root / "index")]) == 0
     return root
 

@@ -28,13 +28,12 @@ RANGES = {
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    import shutil
 
-    from conftest import SEEDS_CORPUS
+    from conftest import copy_seed_corpus
     from fakes import FakeEmbedder
 
     root = tmp_path_factory.mktemp("features")
-    shutil.copytree(SEEDS_CORPUS, root / "corpus")
+    copy_seed_corpus(root / "corpus")
     build_index(root / "corpus", root / "index", FakeEmbedder())
     return load_index(root / "index")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 
 import numpy as np
 import pytest
-from conftest import SEEDS_CORPUS
+from conftest import copy_seed_corpus
 from fakes import FakeEmbedder
 
 from medquote.engines.registry import load_index
@@ -19,7 +18,7 @@ from medquote.retrieval.rerank import COLUMNS, Reranker, candidate_features, pac
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     root = tmp_path_factory.mktemp("rerank")
-    shutil.copytree(SEEDS_CORPUS, root / "corpus")
+    copy_seed_corpus(root / "corpus")
     build_index(root / "corpus", root / "index", FakeEmbedder())
     built = load_index(root / "index")
     assert built.topic  # the default corpus is about one medicine

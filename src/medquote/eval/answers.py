@@ -177,11 +177,17 @@ class AnswerEvaluation:
         return out
 
 
-def evaluate_answers(assistant: Assistant, dataset: ConsumerSet, *, strict: bool = True) -> AnswerEvaluation:
-    """Ask every question (a follow-up after the question it follows, in the same chat) and judge the quotes."""
+def evaluate_answers(
+    assistant: Assistant, dataset: ConsumerSet, *, strict: bool = True, progress: str = ""
+) -> AnswerEvaluation:
+    """Ask every question (a follow-up after the question it follows, in the same chat) and judge the quotes.
+
+    ``progress``: a label for a progress bar on stderr (none when empty)."""
+    from tqdm import tqdm
+
     index = assistant.index
     rows = []
-    for q in dataset.questions:
+    for q in tqdm(dataset.questions, desc=progress, unit="question", disable=not progress, leave=False):
         answer = assistant.answer(q.text, previous=q.previous)
         spans = locate(index, dataset.judgements.get(q.id, ()), strict=strict)
         grades = tuple(quote_grade(quote, spans) for quote in answer.quotes)

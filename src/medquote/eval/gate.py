@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,15 +54,14 @@ def _assistant(index_dir: Path, build: Path, view: Path):
     return assistant
 
 
-def _answers(index_dir: Path, build: Path, sets: list[Any]) -> list[AnswerEvaluation]:
+def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> list[AnswerEvaluation]:
     view = Path(tempfile.mkdtemp(prefix=".gate-", dir=index_dir))
     try:
         assistant = _assistant(index_dir, build, view)
         results = []
-        for number, dataset in enumerate(sets, 1):
-            print(f"medquote: quality gate: {build.name}, set {number}/{len(sets)} ({dataset.name}) …",
-                  file=sys.stderr, flush=True)  # fmt: skip
-            results.append(evaluate_answers(assistant, dataset, strict=False))
+        for dataset in sets:
+            label = f"Quality gate, {role} build, {dataset.name}"
+            results.append(evaluate_answers(assistant, dataset, strict=False, progress=label))
         return results
     finally:
         shutil.rmtree(view, ignore_errors=True)
@@ -104,8 +102,8 @@ def quality_check(corpus: Corpus, build: Path) -> dict[str, Any]:
         raise ManifestError(f"{corpus.manifest_path}: [quality] set {missing[0]} has no questions.jsonl; fix sets")
     sets = [load_consumer_set(p) for p in paths]
     live = current_build(index_dir)
-    new = _answers(index_dir, build, sets)
-    old = _answers(index_dir, live, sets) if live is not None and live.name != build.name else None
+    new = _answers(index_dir, build, sets, "new")
+    old = _answers(index_dir, live, sets, "live") if live is not None and live.name != build.name else None
     report: dict[str, Any] = {"build": build.name, "live": live.name if old else None,
                               "max_change": gate.max_change, "sets": []}  # fmt: skip
     worse = []

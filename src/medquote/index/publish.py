@@ -88,7 +88,10 @@ def make_live(index_dir: Path, version: str) -> None:
     if not (build / MANIFEST).is_file() or version.startswith("."):
         raise IndexNotFoundError(f"{build}: no complete build of that name; `ls {index_dir / BUILDS}` lists them")
     pointer = index_dir / POINTER
-    before = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
+    try:  # the build live until now is kept; a damaged pointer names none
+        before = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        before = ""
     atomic_write(pointer, version + "\n", durable=True)
     _prune(index_dir, keep={version, before})
 

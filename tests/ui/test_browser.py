@@ -313,6 +313,16 @@ def test_the_top_of_each_new_reply_is_scrolled_into_view(page):
     assert top_in_view(page, last_reply(page).locator("blockquote.mq-quote").first)
 
 
+def give_reason(page, why: str, feedback, records: int) -> None:
+    """Send ``why`` for the last thumbs click; wait until the feedback file holds ``records`` records."""
+    page.get_by_label("Why? (optional; saved with your rating)").fill(why)
+    page.locator("#mq-reason-send").click()
+    page.locator("#mq-feedback").get_by_text(FEEDBACK_REASON_SAVED).wait_for()
+    deadline = time.monotonic() + 10
+    while len(read_feedback(feedback)) < records and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_thumbs_are_confirmed_bound_to_their_reply_and_take_a_reason(page, server):
     _, feedback, _, _ = server
     before = len(read_feedback(feedback))
@@ -324,12 +334,7 @@ def test_thumbs_are_confirmed_bound_to_their_reply_and_take_a_reason(page, serve
     note = page.locator("#mq-feedback .mq-feedback-note")
     note.wait_for()
     assert note.inner_text() == FEEDBACK_SAVED
-    page.get_by_label("Why? (optional; saved with your rating)").fill("Clear and to the point")
-    page.locator("#mq-reason-send").click()
-    page.locator("#mq-feedback").get_by_text(FEEDBACK_REASON_SAVED).wait_for()
-    deadline = time.monotonic() + 10
-    while len(read_feedback(feedback)) < before + 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    give_reason(page, "Clear and to the point", feedback, before + 2)
     rating, reason = read_feedback(feedback)[before:]
     assert rating["rating"] == "up" and rating["question"] == ASTHMA and rating["reply_id"] == reply_id
     assert rating["passage_ids"] == ["medline-asthma#55"] and rating["status"] == "answered"
@@ -346,12 +351,7 @@ def test_a_thumbs_down_in_the_browser_reaches_the_review_queue_and_its_export(pa
     ask(page, "Who won the match?")
     page.locator('#mq-chat button[aria-label="Dislike"]').last.click()
     page.locator("#mq-feedback .mq-feedback-note").wait_for()
-    page.get_by_label("Why? (optional; saved with your rating)").fill("I asked about football")
-    page.locator("#mq-reason-send").click()
-    page.locator("#mq-feedback").get_by_text(FEEDBACK_REASON_SAVED).wait_for()
-    deadline = time.monotonic() + 10
-    while len(read_feedback(feedback)) < before + 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    give_reason(page, "I asked about football", feedback, before + 2)
     folder = tmp_path / "flagged"
     assert main(["feedback", "--feedback", str(feedback), "export", str(folder)]) == 0
     capsys.readouterr()

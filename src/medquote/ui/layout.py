@@ -132,7 +132,7 @@ def _examples(examples: tuple[str, ...]) -> tuple[list[tuple[gr.Button, str]], g
 def build_layout(catalog: Catalog) -> Layout:
     """Place the page's components, top to bottom, inside the current ``gr.Blocks``."""
     status, scope, about = _header(catalog)
-    states = [gr.State([]), gr.State({}), gr.State(None), gr.State(None)]
+    chat, replies, pending, target = gr.State([]), gr.State({}), gr.State(None), gr.State(None)
     chatbot = _chatbot(catalog)
     feedback_box, feedback_note, reason, send_reason = _feedback()
     examples = tuple(catalog.scope.examples)
@@ -140,18 +140,7 @@ def build_layout(catalog: Catalog) -> Layout:
     buttons, clear = _examples(examples)
     footer = gr.HTML(js_on_load=None)
     return Layout(
-        status,
-        scope,
-        about,
-        footer,
-        *states,
-        chatbot,
-        feedback_box,
-        feedback_note,
-        reason,
-        send_reason,
-        question,
-        ask,
-        buttons,
-        clear,
-    )
+        status=status, scope=scope, about=about, footer=footer, chat=chat, replies=replies, pending=pending,
+        target=target, chatbot=chatbot, feedback_box=feedback_box, feedback_note=feedback_note, reason=reason,
+        send_reason=send_reason, question=question, ask=ask, examples=buttons, clear=clear,
+    )  # fmt: skip

@@ -19,7 +19,7 @@ sentence-transformers' ``CrossEncoderTrainer`` and ``BinaryCrossEntropyLoss``. T
 
 Held out of every pair: the MedQuAD benchmark sample (2,000 questions, seed 7, their whole documents),
 every focus the open-corpus frozen set was written from (``data/reader/excluded_medquad.json``), and a
-MedQuAD dev split; the frozen sets are never read here (tests/test_training.py checks both).
+MedQuAD dev split; the frozen sets are never read here (tests/test_reader_training.py checks both).
 """
 
 from __future__ import annotations

@@ -57,6 +57,7 @@ examples (run from the project folder, or pass --corpus / --index):
   medquote sources remove asthma         drop it from the manifest (and its copy from the corpus)
   medquote eval DATASET_DIR --retriever all
   medquote feedback list                 the replies users gave a thumbs-down (export FOLDER: to judge them)
+  medquote report                        one HTML page: the last build's quality gate, changed answers, flags
 """
 
 

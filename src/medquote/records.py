@@ -193,6 +193,9 @@ class Answer:
     # The question as it was searched when a follow-up inherited the previous question's subject
     # ("and with alcohol?" → "Klonopin: and with alcohol?"); None when searched as typed.
     searched_as: str | None = None
+    # How sure the assistant is that its best passage answers: the probability its "not found" threshold is
+    # applied to (None when nothing was searched: an emergency, or the sources were unavailable).
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``medquote ask --json`` and of the chat's API endpoint."""
@@ -215,4 +218,5 @@ class Answer:
                 else {"message": self.triage.guidance.message, "resources": list(self.triage.guidance.resources)},
             },
             "searched_as": self.searched_as,
+            "confidence": None if self.confidence is None else round(float(self.confidence), 4),
         }

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.slow
 
 DEV = Path(__file__).resolve().parents[2] / "data" / "consumer_dev"
 TRUNCATED = "003_aa647966e85bb14d.txt"
+ORIGINAL = Path(__file__).resolve().parents[2] / "corpus" / TRUNCATED
 
 
 def _regression_set(folder: Path) -> Path:
@@ -46,7 +47,9 @@ def _build(capsys, corpus: Path, index: Path, *more: str) -> tuple[int, str, str
     return code, out, err
 
 
-def test_a_degrading_rebuild_is_kept_back_with_a_report_and_publish_makes_it_live(capsys, gated_corpus, tmp_path):
+def test_a_degrading_rebuild_is_kept_back_with_a_report_and_publish_makes_it_live(
+    capsys, gated_corpus, tmp_path, browser
+):
     index = tmp_path / "index"
     code, out, _ = _build(capsys, gated_corpus, index)
     assert code == 0 and "quality gate passed" in out and "no live build to compare with" in out
@@ -67,6 +70,9 @@ def test_a_degrading_rebuild_is_kept_back_with_a_report_and_publish_makes_it_liv
     changed = report["sets"][0]["changed"]
     assert len(changed) >= 5 and all(c["live"]["status"] and c["new"]["status"] for c in changed)
     assert report["sets"][0]["new"]["first_answers"] < report["sets"][0]["live"]["first_answers"]
+    originals = {TRUNCATED: ORIGINAL.read_text(encoding="utf-8"), "now": article.read_text(encoding="utf-8")}
+    originals["other"] = (gated_corpus / "000_bd4c192c6f266751.txt").read_text(encoding="utf-8")
+    _review_page(capsys, browser, index, kept, report, originals, tmp_path)
     # The maintainer looked and accepts it.
     assert main(["publish", kept, "--index", str(index)]) == 0
     assert (index / POINTER).read_text().strip() == kept and f"{kept} is live" in capsys.readouterr().out
@@ -99,3 +105,34 @@ def test_a_malformed_quality_table_is_one_line(capsys, seed_corpus, tmp_path):
     manifest.write_text(manifest.read_text(encoding="utf-8") + "\n[quality]\nsets = []\n", encoding="utf-8")
     code, _, err = _build(capsys, seed_corpus, tmp_path / "index")
     assert code == 1 and "[quality] sets = [] must name question set folders" in err
+
+
+def _review_page(capsys, browser, index: Path, kept: str, report: dict, texts: dict[str, str], tmp_path: Path) -> None:
+    """`medquote report` on the kept build: one page a maintainer opens, read in Chromium as they see it."""
+    feedback = tmp_path / "feedback.jsonl"
+    flagged = {"time": "2026-12-07T10:00:00+00:00", "reply_id": "r1", "question": "can I stop klonopin suddenly?",
+               "rating": "down", "passage_ids": [], "index_version": kept, "status": "no_match",
+               "reason": "it should know this"}  # fmt: skip
+    feedback.write_text(json.dumps(flagged) + "\n", encoding="utf-8")
+    assert main(["report", "--index", str(index), "--feedback", str(feedback)]) == 0
+    page_path = index / "reports" / f"{kept}.html"
+    assert str(page_path) in capsys.readouterr().out
+    page = browser.new_page()
+    try:
+        page.goto(page_path.resolve().as_uri())
+        assert "Quality gate failed" in page.inner_text("#verdict") and f"medquote publish {kept}" in page.inner_text(
+            "#verdict"
+        )
+        first = page.locator("table.figures tr", has_text="first quote answers")
+        assert first.get_attribute("class") == "worse"
+        rows = page.locator("table.changes tbody tr")
+        assert rows.count() == len(report["sets"][0]["changed"])
+        # Both builds' first quotes side by side, each exactly as its build's source held it.
+        shown = page.locator("table.changes blockquote").all_inner_texts()
+        assert shown and all(any(" ".join(q.split()) in " ".join(t.split()) for t in texts.values()) for q in shown)
+        assert page.locator("table.feedback tbody tr").count() == 1
+        assert "it should know this" in page.inner_text("table.feedback")
+        # The abstention curves: both builds, with the threshold marked.
+        assert page.locator("figure svg").count() == 1 and "threshold" in page.inner_text("figure")
+    finally:
+        page.close()

@@ -241,6 +241,19 @@ class Abstention:
             return 0.0
         return self.model.probability(answerability(index, question, scored, baseline), self.model.regime_of(index))
 
+    def threshold_for(self, index: Index) -> float:
+        """The threshold ``confidence`` is compared with on ``index``."""
+        if self.reader is not None:
+            return self.reader.spec.threshold(self.model.regime_of(index))
+        return self.cut_for(index)
+
+    def confidence(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> float:
+        """The probability the "not found" threshold is applied to: the reader's best, when it read the
+        candidates, else the answerability model's."""
+        if scored.read is not None and self.reader is not None:
+            return scored.best_read()
+        return self.probability(index, question, scored, baseline)
+
     def quotable(self, index: Index, question: str, scored: Scored, baseline: np.ndarray) -> Iterator[int]:
         """Candidate positions worth quoting, best first, as the caller takes them; none when the question
         should get "not found"."""

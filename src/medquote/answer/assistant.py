@@ -200,7 +200,7 @@ class Assistant:
         searched = searched_as or text
         search_vector = vectors[query_text]
         try:
-            quotes = self._quotes(state, searched, search_vector)
+            quotes, confidence = self._quotes(state, searched, search_vector)
         except EngineUnavailableError:
             # No candidates, so nothing to quote: say so plainly (never "not found", never a stale quote).
             return Answer(question=text, status=Status.UNAVAILABLE, quotes=(), disclaimer=templates.DISCLAIMER,
@@ -211,12 +211,14 @@ class Assistant:
             notes += (templates.DOSING_ASK_NOTE,) if dosing else ()
             return Answer(question=text, status=Status.NO_MATCH, quotes=(), disclaimer=templates.DISCLAIMER,
                           message=templates.NOT_FOUND_MESSAGE, notes=notes, index_version=version, triage=found,
-                          searched_as=searched_as)  # fmt: skip
+                          searched_as=searched_as, confidence=confidence)  # fmt: skip
         notes += (templates.DOSING_NOTE,) if dosing else ()
         return Answer(question=text, status=Status.ANSWERED, quotes=quotes, disclaimer=templates.DISCLAIMER,
-                      notes=notes, index_version=version, triage=found, searched_as=searched_as)  # fmt: skip
+                      notes=notes, index_version=version, triage=found, searched_as=searched_as,
+                      confidence=confidence)  # fmt: skip
 
-    def _quotes(self, state: _State, question: str, vector: np.ndarray | None) -> tuple[Quote, ...]:
+    def _quotes(self, state: _State, question: str, vector: np.ndarray | None) -> tuple[tuple[Quote, ...], float]:
+        """The quotes for ``question`` (none: "not found"), and the probability that decided it."""
         index = state.index
         scored = state.retriever.score(question, vector=vector)
         # The highlight looks for every word of the question as searched, the topic's name included.
@@ -235,10 +237,11 @@ class Assistant:
             spans = read_highlights(reader, question, [(p, index.source_of(p)) for _, p in chosen])
         else:
             spans = [highlight_span(p.text, question, terms, state.idf) for _, p in chosen]
-        return tuple(
+        quotes = tuple(
             Quote(passage, index.source_of(passage), float(scored.fused[position]), start, end)
             for (position, passage), (start, end) in zip(chosen, spans, strict=True)
         )
+        return quotes, self.abstention.confidence(index, question, scored, baseline)
 
     # -- hot reload ----------------------------------------------------------------------------------
     def reload_if_changed(self, *, wait: bool = False) -> bool:

@@ -1,4 +1,4 @@
-"""``medquote eval`` and ``medquote medquad-to-beir``: their arguments and handlers.
+"""``medquote eval``, ``medquote medquad-to-beir`` and ``medquote report``: their arguments and handlers.
 
 Registered by ``medquote.cli``; everything heavy is imported inside the handlers, so ``--help`` stays instant.
 """
@@ -12,7 +12,15 @@ from pathlib import Path
 
 from medquote.engines.options import add_engine_options, engine_spec
 from medquote.options import whole_number
-from medquote.settings import BACKENDS, DEFAULT_BACKEND, DEFAULT_RETRIEVER, EVAL_CACHE, RETRIEVERS
+from medquote.settings import (
+    BACKENDS,
+    DEFAULT_BACKEND,
+    DEFAULT_RETRIEVER,
+    EVAL_CACHE,
+    FEEDBACK_PATH,
+    INDEX_DIR,
+    RETRIEVERS,
+)
 
 __all__ = ["register"]
 
@@ -44,6 +52,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     mb.add_argument("--seed", type=int, default=0)
     mb.add_argument("--sample-corpus", action="store_true", help="keep only the sampled questions' answers")
     mb.set_defaults(handler=cmd_medquad_to_beir)
+
+    review = "one HTML page: a build's quality gate, changed answers, flagged replies"
+    report = commands.add_parser("report", help=review)
+    report.add_argument("--index", type=Path, default=INDEX_DIR)
+    report.add_argument("--build", metavar="VERSION", help="the build whose gate report to show (default: newest)")
+    report.add_argument("--feedback", type=Path, default=FEEDBACK_PATH, help="the feedback file `serve` appends to")
+    report.add_argument("--out", type=Path, help="where to write the page (default: INDEX/reports/VERSION.html)")
+    report.set_defaults(handler=cmd_report)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -87,4 +103,13 @@ def cmd_medquad_to_beir(args: argparse.Namespace) -> int:
         args.medquad, args.out, sample=args.sample, seed=args.seed, sample_corpus=args.sample_corpus, progress=True
     )
     print(conversion.summary())
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from medquote.eval.review import find_report, write_review
+
+    path = find_report(args.index, args.build)
+    out = write_review(path, args.feedback, args.out or path.with_suffix(".html"))
+    print(f"review page written to {out}; open it in a browser")
     return 0

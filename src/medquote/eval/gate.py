@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from medquote.errors import ManifestError, QualityGateError
 from medquote.eval.answers import AnswerEvaluation, evaluate_answers, load_consumer_set
+from medquote.eval.review import confidences
 from medquote.index.manifest import BUILDS, POINTER, current_build
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def _assistant(index_dir: Path, build: Path, view: Path):
     return assistant
 
 
-def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> list[AnswerEvaluation]:
+def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> tuple[list[AnswerEvaluation], float]:
+    """Each set answered by ``build``, and the threshold its confidences are compared with."""
     view = Path(tempfile.mkdtemp(prefix=".gate-", dir=index_dir))
     try:
         assistant = _assistant(index_dir, build, view)
@@ -62,7 +64,7 @@ def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> list[A
         for dataset in sets:
             label = f"Quality gate, {role} build, {dataset.name}"
             results.append(evaluate_answers(assistant, dataset, strict=False, progress=label))
-        return results
+        return results, assistant.abstention.threshold_for(assistant.index)
     finally:
         shutil.rmtree(view, ignore_errors=True)
 
@@ -102,15 +104,18 @@ def quality_check(corpus: Corpus, build: Path) -> dict[str, Any]:
         raise ManifestError(f"{corpus.manifest_path}: [quality] set {missing[0]} has no questions.jsonl; fix sets")
     sets = [load_consumer_set(p) for p in paths]
     live = current_build(index_dir)
-    new = _answers(index_dir, build, sets, "new")
-    old = _answers(index_dir, live, sets, "live") if live is not None and live.name != build.name else None
+    new, threshold = _answers(index_dir, build, sets, "new")
+    old = _answers(index_dir, live, sets, "live")[0] if live is not None and live.name != build.name else None
     report: dict[str, Any] = {"build": build.name, "live": live.name if old else None,
                               "max_change": gate.max_change, "sets": []}  # fmt: skip
     worse = []
     for number, (path, result) in enumerate(zip(paths, new, strict=True)):
-        entry: dict[str, Any] = {"set": str(path), "new": {k: result.summary[k] for k in FIGURES}}
+        entry: dict[str, Any] = {"set": str(path), "new": {k: result.summary[k] for k in FIGURES},
+                                 "threshold": round(float(threshold), 4),
+                                 "confidence": {"new": confidences(result.rows)}}  # fmt: skip
         if old is not None:
             entry["live"] = {k: old[number].summary[k] for k in FIGURES}
+            entry["confidence"]["live"] = confidences(old[number].rows)
             entry["changed"] = _changed(result, old[number])
             for key, direction in FIGURES.items():
                 after, before = entry["new"][key], entry["live"][key]

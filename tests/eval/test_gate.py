@@ -78,8 +78,29 @@ def test_a_degrading_rebuild_is_kept_back_with_a_report_and_publish_makes_it_liv
     assert (index / POINTER).read_text().strip() == kept and f"{kept} is live" in capsys.readouterr().out
 
 
+def _beir_set(folder: Path) -> Path:
+    """Retrieval regression set: dev questions judged against the two articles by their ids in sources.toml."""
+    questions = [json.loads(line) for line in (DEV / "questions.jsonl").open(encoding="utf-8")]
+    judgements = [json.loads(line) for line in (DEV / "judgements.jsonl").open(encoding="utf-8")]
+    ids = {TRUNCATED: "klonopin-effects-and-tolerance", "000_bd4c192c6f266751.txt": "klonopin-withdrawal"}
+    judged = {(j["query_id"], ids[j["article"]]) for j in judgements if j["grade"] == 2}
+    kept = [q for q in questions if any(qid == q["_id"] for qid, _ in judged)][:30]
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "queries.jsonl").write_text(
+        "".join(json.dumps({"_id": q["_id"], "text": q["text"]}) + "\n" for q in kept), encoding="utf-8"
+    )
+    chosen = {q["_id"] for q in kept}
+    lines = ["query-id\tcorpus-id\tscore"] + [f"{q}\t{d}\t1" for q, d in sorted(judged) if q in chosen]
+    (folder / "qrels" / "test.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
 def test_a_harmless_rebuild_goes_live_with_the_gates_summary(capsys, gated_corpus, tmp_path):
     index = tmp_path / "index"
+    beir = _beir_set(tmp_path / "retrieval")
+    manifest = gated_corpus / "sources.toml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("sets = [", f'sets = ["{beir}", '), encoding="utf-8")
     assert _build(capsys, gated_corpus, index)[0] == 0
     live = (index / POINTER).read_text().strip()
     leaflet = tmp_path / "sunburn.txt"
@@ -93,6 +114,13 @@ def test_a_harmless_rebuild_goes_live_with_the_gates_summary(capsys, gated_corpu
     code, out, _ = _build(capsys, gated_corpus, index)
     assert code == 0 and "quality gate passed" in out and "(live " in out
     assert (index / POINTER).read_text().strip() != live
+    # The BEIR set is measured on both builds by nDCG@10, the consumer set by its answers.
+    built = (index / POINTER).read_text().strip()
+    report = json.loads((index / "reports" / f"{built}.json").read_text(encoding="utf-8"))
+    retrieval, answers = report["sets"]
+    assert set(retrieval["new"]) == {"ndcg@10"} and 0.5 < retrieval["new"]["ndcg@10"] <= 1.0
+    assert abs(retrieval["new"]["ndcg@10"] - retrieval["live"]["ndcg@10"]) <= 0.02
+    assert "first_answers" in answers["new"] and "nDCG@10" in out
 
 
 def test_accept_quality_drop_skips_the_gate(capsys, gated_corpus, tmp_path):

@@ -81,6 +81,25 @@ def load_beir(directory: Path | str) -> BeirDataset:
     return BeirDataset(directory.resolve().name, directory, queries, qrels, len(doc_ids), unknown, no_relevant)
 
 
+def load_beir_queries(directory: Path | str, doc_ids: set[str]) -> BeirDataset:
+    """A BEIR set's queries and judgements against documents already indexed (``doc_ids``, the sources'
+    keys), without reading a ``corpus.jsonl``: a regression set for a corpus medquote has built."""
+    directory = Path(directory)
+    missing = [name for name in (QUERIES, QRELS) if not (directory / name).is_file()]
+    if missing:
+        raise DatasetError(f"{directory}: missing {', '.join(missing)}; {_LAYOUT_HINT}")
+    texts = _read_queries(directory / QUERIES)
+    judged, unknown = _read_qrels(directory / QRELS, set(texts), doc_ids)
+    queries = tuple((qid, text) for qid, text in texts.items() if any(s > 0 for s in judged.get(qid, {}).values()))
+    if not queries:
+        raise DatasetError(
+            f"{directory / QRELS}: no query has a relevant document among the indexed sources; "
+            "check that its corpus-ids are the sources' keys"
+        )
+    qrels = {qid: judged[qid] for qid, _ in queries}
+    return BeirDataset(directory.name, directory, queries, qrels, len(doc_ids), unknown, len(judged) - len(queries))
+
+
 def _read_queries(path: Path) -> dict[str, str]:
     queries: dict[str, str] = {}
     for number, line in _lines(path):

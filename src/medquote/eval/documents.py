@@ -11,11 +11,12 @@ DEPTH = 100  # documents ranked per query: enough for Recall@100 and the TREC ru
 
 
 def passage_documents(index: Index) -> dict[str, tuple[str, ...]]:
-    """Passage id → the documents (``Source.key``, the BEIR ``_id``) holding it; shared passages list all."""
+    """Passage id → the documents (``Source.key``, the BEIR ``_id``; a file source's id, which has no key)
+    holding it; shared passages list all."""
     documents = {}
     for row, passage in enumerate(index.passages):
         holders = (passage.source_id, *index.also_in.get(row, ()))
-        documents[passage.id] = tuple(dict.fromkeys(index.sources[s].key for s in holders))
+        documents[passage.id] = tuple(dict.fromkeys(index.sources[s].key or index.sources[s].id for s in holders))
     return documents
 
 

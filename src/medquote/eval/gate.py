@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +27,10 @@ if TYPE_CHECKING:
     from medquote.ingest.manifest import Corpus
 
 # Each figure, and which way is worse.
-FIGURES = {"first_answers": -1, "not_found_answerable": +1, "answered_unanswerable": +1}
+ANSWER_FIGURES = {"first_answers": -1, "not_found_answerable": +1, "answered_unanswerable": +1}
+FIGURES = {**ANSWER_FIGURES, "ndcg@10": -1}
 LABELS = {"first_answers": "first quote answers", "not_found_answerable": '"not found" on answerable',
-          "answered_unanswerable": "quotes on unanswerable"}  # fmt: skip
+          "answered_unanswerable": "quotes on unanswerable", "ndcg@10": "nDCG@10"}  # fmt: skip
 
 
 def _link(source: str, target: str) -> None:
@@ -55,18 +58,68 @@ def _assistant(index_dir: Path, build: Path, view: Path):
     return assistant
 
 
-def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> tuple[list[AnswerEvaluation], float]:
-    """Each set answered by ``build``, and the threshold its confidences are compared with."""
+def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> tuple[list[Any], float]:
+    """Each set answered by ``build`` (an ``AnswerEvaluation``; a ``RetrieverRun`` for a BEIR set), and the
+    threshold its confidences are compared with."""
     view = Path(tempfile.mkdtemp(prefix=".gate-", dir=index_dir))
     try:
         assistant = _assistant(index_dir, build, view)
-        results = []
-        for dataset in sets:
-            label = f"Quality gate, {role} build, {dataset.name}"
-            results.append(evaluate_answers(assistant, dataset, strict=False, progress=label))
+        results: list[Any] = []
+        for folder in sets:
+            label = f"Quality gate, {role} build, {folder.name}"
+            if _is_beir(folder):
+                results.append(_retrieval(assistant, folder, label))
+            else:
+                results.append(evaluate_answers(assistant, load_consumer_set(folder), strict=False, progress=label))
         return results, assistant.abstention.threshold_for(assistant.index)
     finally:
         shutil.rmtree(view, ignore_errors=True)
+
+
+def _is_beir(folder: Path) -> bool:
+    return (folder / "qrels" / "test.tsv").is_file()
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    """A BEIR set's queries and the build's retriever run over them."""
+
+    dataset: Any
+    run: Any
+
+
+def _retrieval(assistant: Any, folder: Path, label: str) -> Retrieval:
+    """nDCG@10 of the assistant's retriever on a BEIR set judging the build's sources (by key, or a file's id)."""
+    from medquote.eval.beir import load_beir_queries
+    from medquote.eval.runs import run_retriever
+
+    index = assistant.index
+    dataset = load_beir_queries(folder, {source.key or source.id for source in index.sources.values()})
+    print(label, file=sys.stderr)
+    return Retrieval(dataset, run_retriever("default", index, assistant.embedder, dataset, progress=True))
+
+
+def _figures(result: Any) -> dict[str, float | None]:
+    if isinstance(result, Retrieval):
+        return {"ndcg@10": round(float(result.run.metrics["nDCG@10"]), 4)}
+    return {k: result.summary[k] for k in ANSWER_FIGURES}
+
+
+def _changed_documents(new: Retrieval, old: Retrieval) -> list[dict[str, Any]]:
+    """The BEIR queries whose nDCG@10 fell, with each build's first document."""
+    out = []
+    texts = dict(new.dataset.queries)
+    for qid, after in new.run.per_query.items():
+        before = old.run.per_query.get(qid, {}).get("nDCG@10", 0.0)
+        if after["nDCG@10"] >= before:
+            continue
+        sides = {}
+        for role, score, result in (("live", before, old), ("new", after["nDCG@10"], new)):
+            first = (result.run.rankings.get(qid) or [("", 0.0)])[0][0]
+            sides[role] = {"status": f"nDCG@10 {score:.3f}", "first_passage": first, "first_grade": None,
+                           "first_quote": f"first document: {first}" if first else None}  # fmt: skip
+        out.append({"id": qid, "question": texts.get(qid, qid), "type": "retrieval", **sides})
+    return out
 
 
 def _first(row) -> str:
@@ -99,27 +152,36 @@ def quality_check(corpus: Corpus, build: Path) -> dict[str, Any]:
         return {}
     index_dir = build.parent.parent
     paths = [(corpus.directory / name).resolve() for name in gate.sets]
-    missing = [str(p) for p in paths if not (p / "questions.jsonl").is_file()]
+    missing = [str(p) for p in paths if not (p / "questions.jsonl").is_file() and not _is_beir(p)]
     if missing:
-        raise ManifestError(f"{corpus.manifest_path}: [quality] set {missing[0]} has no questions.jsonl; fix sets")
-    sets = [load_consumer_set(p) for p in paths]
+        raise ManifestError(
+            f"{corpus.manifest_path}: [quality] set {missing[0]} has neither questions.jsonl (a consumer set) nor "
+            "queries.jsonl with qrels/test.tsv (a BEIR set); fix sets"
+        )
+    for path in paths:  # a malformed consumer set is said before anything is answered
+        if not _is_beir(path):
+            load_consumer_set(path)
     live = current_build(index_dir)
-    new, threshold = _answers(index_dir, build, sets, "new")
-    old = _answers(index_dir, live, sets, "live")[0] if live is not None and live.name != build.name else None
+    new, threshold = _answers(index_dir, build, paths, "new")
+    old = _answers(index_dir, live, paths, "live")[0] if live is not None and live.name != build.name else None
     report: dict[str, Any] = {"build": build.name, "live": live.name if old else None,
                               "max_change": gate.max_change, "sets": []}  # fmt: skip
     worse = []
     for number, (path, result) in enumerate(zip(paths, new, strict=True)):
-        entry: dict[str, Any] = {"set": str(path), "new": {k: result.summary[k] for k in FIGURES},
-                                 "threshold": round(float(threshold), 4),
-                                 "confidence": {"new": confidences(result.rows)}}  # fmt: skip
+        entry: dict[str, Any] = {"set": str(path), "new": _figures(result)}
+        if isinstance(result, AnswerEvaluation):
+            entry["threshold"] = round(float(threshold), 4)
+            entry["confidence"] = {"new": confidences(result.rows)}
         if old is not None:
-            entry["live"] = {k: old[number].summary[k] for k in FIGURES}
-            entry["confidence"]["live"] = confidences(old[number].rows)
-            entry["changed"] = _changed(result, old[number])
-            for key, direction in FIGURES.items():
-                after, before = entry["new"][key], entry["live"][key]
-                if after is not None and before is not None and direction * (after - before) > gate.max_change:
+            entry["live"] = _figures(old[number])
+            if isinstance(result, AnswerEvaluation):
+                entry["confidence"]["live"] = confidences(old[number].rows)
+                entry["changed"] = _changed(result, old[number])
+            else:
+                entry["changed"] = _changed_documents(result, old[number])
+            for key, after in entry["new"].items():
+                before = entry["live"].get(key)
+                if after is not None and before is not None and FIGURES[key] * (after - before) > gate.max_change:
                     worse.append(f"{LABELS[key]} {before:.3f} → {after:.3f} on {path.name}")
         report["sets"].append(entry)
     report["passed"] = not worse
@@ -148,7 +210,7 @@ def summary(report: dict[str, Any]) -> str:
         figures = ", ".join(
             f"{LABELS[k]} {new[k]:.3f}" + (f" (live {live[k]:.3f})" if live and live[k] is not None else "")
             for k in FIGURES
-            if new[k] is not None
+            if new.get(k) is not None
         )
         changed = f"; {len(entry['changed'])} questions changed" if live else "; no live build to compare with"
         lines.append(f"  {Path(entry['set']).name}: {figures}{changed}")

@@ -60,10 +60,11 @@ class SourceEntry:
 
 @dataclass(frozen=True, slots=True)
 class QualityGate:
-    """The ``[quality]`` table: consumer question sets (folders, relative to the corpus) a new build must
-    answer about as well as the live one before it goes live, and by how much (a share of each set's
-    questions) "first quote answers" may fall and "not found on answerable" or "quotes on unanswerable"
-    may rise."""
+    """The ``[quality]`` table: regression sets (folders, relative to the corpus) a new build must answer
+    about as well as the live one before it goes live — consumer question sets with graded spans, or BEIR
+    sets (``queries.jsonl`` and ``qrels/test.tsv`` judging the sources' keys) for retrieval — and by how
+    much "first quote answers" or nDCG@10 may fall and "not found on answerable" or "quotes on
+    unanswerable" may rise (a share of each set's questions)."""
 
     sets: tuple[str, ...]
     max_change: float = 0.02

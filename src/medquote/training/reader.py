@@ -41,8 +41,12 @@ import numpy as np
 SEED = 12
 MEDQUAD_DIR = Path("../shared/data/medquad")
 CONTRAST = Path("data/reader/consumer_contrast")
-DEFAULT_SETS = (Path("data/consumer_train"), Path("data/reader/consumer_reader"), CONTRAST,
-                Path("data/reader/consumer_reader_2"))
+DEFAULT_SETS = (
+    Path("data/consumer_train"),
+    Path("data/reader/consumer_reader"),
+    CONTRAST,
+    Path("data/reader/consumer_reader_2"),
+)
 MEDQUAD_CONSUMER = Path("data/reader/medquad_consumer")
 EXCLUDED = Path("data/reader/excluded_medquad.json")
 # Training questions of older sets that repeat a frozen evaluation question almost word for word (ids only).
@@ -293,7 +297,13 @@ def write_pairs(pairs: list[Pair], path: Path) -> None:
 
 
 def train(
-    pairs: list[Pair], out: Path, *, epochs: float, batch: int, max_length: int, max_steps: int = -1,
+    pairs: list[Pair],
+    out: Path,
+    *,
+    epochs: float,
+    batch: int,
+    max_length: int,
+    max_steps: int = -1,
     learning_rate: float = 3e-5,
 ) -> Path:
     import torch
@@ -657,7 +667,8 @@ def write_card(folder: Path, manifest: dict[str, Any], figures: dict[str, Any], 
 
 all-MiniLM-L6-v2 (the packaged weights) fine-tuned as a cross-encoder by `python -m medquote.training.reader`
 on {time.strftime("%Y-%m-%d")}: sentence-transformers' CrossEncoderTrainer, BinaryCrossEntropyLoss, seed {SEED},
-{args.epochs} epochs, batch {args.batch}, learning rate {args.learning_rate}, inputs of at most {args.max_length} tokens; exported
+{args.epochs} epochs, batch {args.batch}, learning rate {args.learning_rate},
+inputs of at most {args.max_length} tokens; exported
 to ONNX (onnxruntime's BERT fusions) and quantised to int8 (`model.onnx`, sha256 in `reader.json`).
 
 ## Data

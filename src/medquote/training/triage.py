@@ -2,7 +2,7 @@
 
     .venv/bin/python -m medquote.training.triage
 
-Data: the training set (data/triage/ and data/triage/, generated) and the dev set (data/triage/
+Data: the training set (data/triage/, helper-written and generated) and the dev set (data/triage/
 triage_dev.jsonl, hand-written by a helper who saw neither the rules nor the training set, plus a seeded
 30 % of each kind in data/triage/, the kinds the dev set lacks). Never a frozen evaluation set: the
 messages near one of them are listed (by sha256) in data/triage/near_duplicates.json, written by

@@ -1,6 +1,6 @@
 """Train the reader: a cross-encoder that reads a question and a passage together and says whether it answers.
 
-    python -m medquote.training.reader              # build the pairs, train (~40 min on 2 cores), evaluate
+    python -m medquote.training.reader              # build the pairs, train (~45 min on 2 cores), evaluate
     python -m medquote.training.reader --pairs-only # write the training pairs and their manifest, no training
     python -m medquote.training.reader --smoke      # a few steps on a tiny sample (what CI runs)
 
@@ -692,12 +692,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--medquad", type=Path, default=MEDQUAD_DIR)
     parser.add_argument("--sets", type=Path, nargs="+", default=list(DEFAULT_SETS), help="consumer training sets")
     parser.add_argument("--medquad-consumer", default=str(MEDQUAD_CONSUMER), help="'' for none")
-    parser.add_argument("--medquad-questions", type=int, default=1800)
+    parser.add_argument("--medquad-questions", type=int, default=1000)
     parser.add_argument("--work", type=Path, default=WORK, help="pairs, checkpoints and the trained model")
-    parser.add_argument("--epochs", type=float, default=1.6)
+    parser.add_argument("--epochs", type=float, default=0.85)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--learning-rate", type=float, default=5e-5)
-    parser.add_argument("--max-length", type=int, default=192)
+    parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--dev", type=Path, default=DEV_SET, help="held-out consumer set for the card's figures")
     parser.add_argument("--open-index", type=Path, help="a MedQuAD index (medquote build of MedQuAD's answers): "
                         "fit the open corpus's combination on --open-dev over it")  # fmt: skip

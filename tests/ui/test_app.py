@@ -47,6 +47,7 @@ ANSWER_KEYS = {
     "index_version",
     "triage",
     "searched_as",
+    "confidence",
 }
 
 

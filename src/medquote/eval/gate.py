@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from medquote.errors import ManifestError, QualityGateError
 from medquote.eval.answers import AnswerEvaluation, evaluate_answers, load_consumer_set
-from medquote.eval.review import confidences
 from medquote.index.manifest import BUILDS, POINTER, current_build
 
 if TYPE_CHECKING:
@@ -31,6 +30,16 @@ ANSWER_FIGURES = {"first_answers": -1, "not_found_answerable": +1, "answered_una
 FIGURES = {**ANSWER_FIGURES, "ndcg@10": -1}
 LABELS = {"first_answers": "first quote answers", "not_found_answerable": '"not found" on answerable',
           "answered_unanswerable": "quotes on unanswerable", "ndcg@10": "nDCG@10"}  # fmt: skip
+
+
+def confidences(rows: Any) -> dict[str, list[float]]:
+    """Each question's confidence (as the build answered it), answerable ones apart from the rest."""
+    out: dict[str, list[float]] = {"answerable": [], "other": []}
+    for row in rows:
+        value = row.answer.confidence
+        if value is not None:
+            out["answerable" if row.question.type == "answerable" else "other"].append(round(float(value), 4))
+    return out
 
 
 def _link(source: str, target: str) -> None:

@@ -24,16 +24,6 @@ THRESHOLDS = [round(i / 50, 2) for i in range(51)]
 TEMPLATE = "review.html"
 
 
-def confidences(rows: Any) -> dict[str, list[float]]:
-    """Each question's confidence (as the build answered it), answerable ones apart from the rest."""
-    out: dict[str, list[float]] = {"answerable": [], "other": []}
-    for row in rows:
-        value = row.answer.confidence
-        if value is not None:
-            out["answerable" if row.question.type == "answerable" else "other"].append(round(float(value), 4))
-    return out
-
-
 def curve(values: dict[str, list[float]]) -> list[dict[str, float]]:
     """The share of answerable questions that get "not found", and of the others that get a quote, per threshold."""
     answerable, other = values.get("answerable", []), values.get("other", [])

@@ -95,13 +95,22 @@ def _beir_set(folder: Path) -> Path:
     return folder
 
 
+BICYCLE = "How do I patch a bicycle inner tube?"
+
+
 def test_a_harmless_rebuild_goes_live_with_the_gates_summary(capsys, gated_corpus, tmp_path):
     index = tmp_path / "index"
     beir = _beir_set(tmp_path / "retrieval")
     manifest = gated_corpus / "sources.toml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace("sets = [", f'sets = ["{beir}", '), encoding="utf-8")
-    assert _build(capsys, gated_corpus, index)[0] == 0
+    text = text.replace("sets = [", f'sets = ["{beir}", ').replace("examples = [", f'examples = ["{BICYCLE}", ')
+    manifest.write_text(text, encoding="utf-8")
+    code, out, _ = _build(capsys, gated_corpus, index)
+    # An example question the sources cannot answer is said at build time, not found by a user in the chat.
+    assert code == 0 and f'warning: the chat\'s example "{BICYCLE}" gets "not found"' in out
+    first = json.loads((index / "reports" / f"{(index / POINTER).read_text().strip()}.json").read_text("utf-8"))
+    assert BICYCLE in first["examples_not_found"]
+    assert "What are the withdrawal symptoms if I stop taking it suddenly?" not in first["examples_not_found"]
     live = (index / POINTER).read_text().strip()
     leaflet = tmp_path / "sunburn.txt"
     leaflet.write_text(

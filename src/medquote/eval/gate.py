@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from medquote.errors import ManifestError, QualityGateError
 from medquote.eval.answers import AnswerEvaluation, evaluate_answers, load_consumer_set
 from medquote.index.manifest import BUILDS, POINTER, current_build
+from medquote.records import Status
 
 if TYPE_CHECKING:
     from medquote.ingest.manifest import Corpus
@@ -67,9 +68,9 @@ def _assistant(index_dir: Path, build: Path, view: Path):
     return assistant
 
 
-def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> tuple[list[Any], float]:
-    """Each set answered by ``build`` (an ``AnswerEvaluation``; a ``RetrieverRun`` for a BEIR set), and the
-    threshold its confidences are compared with."""
+def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> tuple[list[Any], float, list[str]]:
+    """Each set answered by ``build`` (an ``AnswerEvaluation``; a ``RetrieverRun`` for a BEIR set), the
+    threshold its confidences are compared with, and the chat's example questions it says "not found" to."""
     view = Path(tempfile.mkdtemp(prefix=".gate-", dir=index_dir))
     try:
         assistant = _assistant(index_dir, build, view)
@@ -80,7 +81,8 @@ def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> tuple[
                 results.append(_retrieval(assistant, folder, label))
             else:
                 results.append(evaluate_answers(assistant, load_consumer_set(folder), strict=False, progress=label))
-        return results, assistant.abstention.threshold_for(assistant.index)
+        examples = [q for q in assistant.example_questions if assistant.answer(q).status != Status.ANSWERED]
+        return results, assistant.abstention.threshold_for(assistant.index), examples
     finally:
         shutil.rmtree(view, ignore_errors=True)
 
@@ -171,10 +173,11 @@ def quality_check(corpus: Corpus, build: Path) -> dict[str, Any]:
         if not _is_beir(path):
             load_consumer_set(path)
     live = current_build(index_dir)
-    new, threshold = _answers(index_dir, build, paths, "new")
+    new, threshold, examples = _answers(index_dir, build, paths, "new")
     old = _answers(index_dir, live, paths, "live")[0] if live is not None and live.name != build.name else None
     report: dict[str, Any] = {"build": build.name, "live": live.name if old else None,
-                              "max_change": gate.max_change, "sets": []}  # fmt: skip
+                              "max_change": gate.max_change, "examples_not_found": examples,
+                              "sets": []}  # fmt: skip
     worse = []
     for number, (path, result) in enumerate(zip(paths, new, strict=True)):
         entry: dict[str, Any] = {"set": str(path), "new": _figures(result)}
@@ -223,4 +226,7 @@ def summary(report: dict[str, Any]) -> str:
         )
         changed = f"; {len(entry['changed'])} questions changed" if live else "; no live build to compare with"
         lines.append(f"  {Path(entry['set']).name}: {figures}{changed}")
+    for question in report.get("examples_not_found", ()):
+        lines.append(f'  warning: the chat\'s example "{question}" gets "not found" with this build; '
+                     "reword it in [corpus] examples of sources.toml, or add a source that answers it")  # fmt: skip
     return "\n".join(lines)

@@ -32,7 +32,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-QUESTION = "How long does clonazepam stay in your system?"
+QUESTION = "What is the half-life of clonazepam?"
 NEXT = [
     "What are the common side effects of Klonopin?",
     "What are the withdrawal symptoms?",

@@ -143,7 +143,7 @@ def take_screenshots(url: str, question: str, emergency: str, out_dir: Path | st
 
 if __name__ == "__main__":
     # With the chat running (medquote serve / python app.py), from the repo root:
-    #   python tests/browser_utils.py http://127.0.0.1:7860 "How long does clonazepam stay in your system?" \
+    #   python tests/browser_utils.py http://127.0.0.1:7860 "What is the half-life of clonazepam?" \
     #       "my friend took a whole bottle of klonopin and won't wake up" docs/
     if len(sys.argv) != 5:
         sys.exit("usage: browser_utils.py URL QUESTION EMERGENCY_QUESTION OUT_DIR")

@@ -25,7 +25,7 @@ def test_help_is_instant_and_lists_the_commands():
     for command in ("build", "ask", "serve", "sources", "eval", "medquad-to-beir"):
         assert command in result.stdout
     examples = result.stdout.split("examples")[1]
-    assert 'medquote ask "How long does clonazepam stay in your system?"' in examples and "--index" in examples
+    assert 'medquote ask "What is the half-life of clonazepam?"' in examples and "--index" in examples
     heavy = subprocess.run(
         [
             sys.executable,

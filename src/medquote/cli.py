@@ -45,7 +45,7 @@ EXAMPLES = """\
 examples (run from the project folder, or pass --corpus / --index):
   medquote build                         index the vetted sources of ./corpus into ./index
   medquote index verify                  re-check every hash of the live build (--corpus DIR: and its sources)
-  medquote ask "How long does clonazepam stay in your system?"
+  medquote ask "What is the half-life of clonazepam?"
   medquote ask "What is Klonopin used for?" --json --index ~/medquote/index
   medquote ask "how long does that last?" --after "What are the withdrawal symptoms of Klonopin?"
   medquote serve                         the browser chat on http://127.0.0.1:7860

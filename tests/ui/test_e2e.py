@@ -75,7 +75,7 @@ def page(app_url, browser):
 
 
 def test_example_question_gets_a_verbatim_quote_with_its_source_and_the_disclaimer(page):
-    page.get_by_role("button", name="How long does clonazepam stay in your system?").click()
+    page.get_by_role("button", name="What is the half-life of clonazepam?").click()
     page.locator("#mq-chat .mq-answer").first.wait_for(timeout=60_000)
     reply = page.locator("#mq-chat .mq-answer").last
     quote = reply.locator("blockquote.mq-quote").first
@@ -132,7 +132,7 @@ def test_scope_panel_counts_what_the_real_index_holds(page, e2e_root):
 def test_a_real_quote_opens_in_the_stored_source_it_is_a_slice_of(page, e2e_root):
     from medquote.engines.registry import load_index
 
-    ask(page, "How long does clonazepam stay in your system?")
+    ask(page, "What is the half-life of clonazepam?")
     quote = page.locator("#mq-chat .mq-answer").last.locator("blockquote.mq-quote").first.inner_text()
     with page.context.expect_page() as opened:
         page.locator("#mq-chat .mq-answer").last.locator("a.mq-view").first.click()

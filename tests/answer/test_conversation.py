@@ -90,3 +90,23 @@ def test_the_state_is_the_earlier_questions_alone():
 )  # fmt: skip
 def test_the_aspect_is_the_question_without_its_question_words(question, aspect):
     assert aspect_of(question) == aspect
+
+
+@pytest.mark.slow
+def test_a_follow_up_is_answered_in_the_form_the_reader_finds_an_answer_for_more_surely(real_seed_index):
+    """A follow-up is read as its rewrite and as typed after the question before it; the answer is the
+    form with the surer answer, says which in ``searched_as``, and quotes the sources verbatim."""
+    from medquote.answer.assistant import Assistant
+
+    assistant = Assistant.from_index(real_seed_index)
+    first = "What are the withdrawal symptoms of klonopin?"
+    follow_up = "why does that happen?"
+    rewrite = Conversation.of([first], assistant.names, assistant.topic).rewrite(follow_up, assistant.names)
+    answer = assistant.answer(follow_up, previous=[first])
+    forms = {rewrite: assistant._quotes(assistant._state, rewrite, None)[1],
+             f"{first} {follow_up}": assistant._quotes(assistant._state, f"{first} {follow_up}", None)[1]}  # fmt: skip
+    assert answer.searched_as in forms
+    assert forms[answer.searched_as] == pytest.approx(max(forms.values()), abs=1e-6)
+    assert answer.confidence == pytest.approx(forms[answer.searched_as], abs=1e-6)
+    sources = {s.id: s.text for s in assistant.sources}
+    assert all(q.passage.text in sources[q.source.id] for q in answer.quotes)

@@ -187,7 +187,12 @@ class Assistant:
         # One batch: the question as retrieval embeds it (synonyms added) and as triage reads it, as typed
         # and, for a follow-up, with its context.
         query_text = state.retriever.query_text(searched_as or text)
-        texts = list(dict.fromkeys([query_text, text, *([searched_as] if searched_as else [])]))
+        # A follow-up is also read as typed after the question before it: the reader judges both forms
+        # and the one it finds an answer for more surely is used (dev: benchmarks/README.md).
+        after_previous = f"{conversation.last.searched} {text}" if searched_as and conversation.last else None
+        context_query = state.retriever.query_text(after_previous) if after_previous else None
+        texts = list(dict.fromkeys([query_text, text, *([searched_as] if searched_as else []),
+                                    *([context_query] if context_query else [])]))  # fmt: skip
         vectors = dict(zip(texts, state.retriever.embedder.encode(texts), strict=True))
         found = self.triager.assess(text, vectors[text])
         if searched_as and found.level != TriageLevel.EMERGENCY:
@@ -201,6 +206,10 @@ class Assistant:
         search_vector = vectors[query_text]
         try:
             quotes, confidence = self._quotes(state, searched, search_vector)
+            if after_previous and context_query:
+                other, other_confidence = self._quotes(state, after_previous, vectors[context_query])
+                if (bool(other), other_confidence) > (bool(quotes), confidence):
+                    quotes, confidence, searched_as = other, other_confidence, after_previous
         except EngineUnavailableError:
             # No candidates, so nothing to quote: say so plainly (never "not found", never a stale quote).
             return Answer(question=text, status=Status.UNAVAILABLE, quotes=(), disclaimer=templates.DISCLAIMER,

@@ -188,8 +188,9 @@ class Assistant:
         # and, for a follow-up, with its context.
         query_text = state.retriever.query_text(searched_as or text)
         # A follow-up is also read as typed after the question before it: the reader judges both forms
-        # and the one it finds an answer for more surely is used (dev: benchmarks/README.md).
-        after_previous = f"{conversation.last.searched} {text}" if searched_as and conversation.last else None
+        # and the one it finds an answer for more surely is used (dev figures: README, Conversations).
+        # A rewrite exists only after a previous turn.
+        after_previous = f"{conversation.last.searched} {text}" if searched_as else None  # type: ignore[union-attr]
         context_query = state.retriever.query_text(after_previous) if after_previous else None
         texts = list(dict.fromkeys([query_text, text, *([searched_as] if searched_as else []),
                                     *([context_query] if context_query else [])]))  # fmt: skip
@@ -206,8 +207,8 @@ class Assistant:
         search_vector = vectors[query_text]
         try:
             quotes, confidence = self._quotes(state, searched, search_vector)
-            if after_previous and context_query:
-                other, other_confidence = self._quotes(state, after_previous, vectors[context_query])
+            if after_previous:
+                other, other_confidence = self._quotes(state, after_previous, vectors[context_query])  # type: ignore[index]
                 if (bool(other), other_confidence) > (bool(quotes), confidence):
                     quotes, confidence, searched_as = other, other_confidence, after_previous
         except EngineUnavailableError:

@@ -81,7 +81,9 @@ def _answers(index_dir: Path, build: Path, sets: list[Any], role: str) -> tuple[
                 results.append(_retrieval(assistant, folder, label))
             else:
                 results.append(evaluate_answers(assistant, load_consumer_set(folder), strict=False, progress=label))
-        examples = [q for q in assistant.example_questions if assistant.answer(q).status != Status.ANSWERED]
+        # Only the new build's: the chat will show its examples, and the live build's are not compared.
+        shown = assistant.example_questions if role == "new" else ()
+        examples = [q for q in shown if assistant.answer(q).status != Status.ANSWERED]
         return results, assistant.abstention.threshold_for(assistant.index), examples
     finally:
         shutil.rmtree(view, ignore_errors=True)

@@ -32,12 +32,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from build import MEDQUAD, make_corpus  # benchmarks/build.py, beside this file
 
-from medquote.embed.registry import make_embedder
+from medquote.embed.base import query_backend
+from medquote.embed.registry import build_backend, make_embedder
 from medquote.index.build import chunk_sources, embed_text, read_sources
 from medquote.index.manifest import cache_dir
 from medquote.index.params import BuildParams
 from medquote.ingest.manifest import load_corpus
-from medquote.settings import BACKENDS, DEFAULT_BACKEND
+from medquote.settings import BACKENDS, BUILD_BACKEND_AUTO
 
 BIN = Path(sys.executable).parent
 PLAIN = """
@@ -86,7 +87,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subsets", default="5_NIDDK_QA,9_CDC_QA", help="comma-separated MedQuAD subset folders")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (each: one build and one plain encode)")
-    parser.add_argument("--backend", choices=BACKENDS, default=DEFAULT_BACKEND, help="the build's embedding backend")
+    parser.add_argument(
+        "--backend", choices=(BUILD_BACKEND_AUTO, *BACKENDS), default=BUILD_BACKEND_AUTO,
+        help="the build's embedding backend (default: %(default)s, as `medquote build`)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/build_command.json"))
     args = parser.parse_args()
     if not MEDQUAD.is_dir():
@@ -102,8 +106,12 @@ def main() -> int:
         texts_file = root / "texts.json"
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         index_dir = root / "index"
-        # The ONNX export, once, as a user's first build makes it: not part of any timed build.
-        make_embedder(args.backend, cache_dir=cache_dir(index_dir)).encode(["export the model once"])
+        # The ONNX export (the build's, or the questions' for torch-bf16), once, as a user's first build
+        # makes it: not part of any timed build.
+        backend = build_backend(args.backend)
+        make_embedder(query_backend(backend), cache_dir=cache_dir(index_dir)).encode(["export the model once"])
+        if backend.startswith("onnx"):
+            make_embedder(backend, cache_dir=cache_dir(index_dir)).encode(["export the model once"])
         rounds = []
         for number in range(args.repeat):
             first_build = number % 2 == 0
@@ -111,8 +119,8 @@ def main() -> int:
             for what in ("build", "plain") if first_build else ("plain", "build"):
                 seconds = time_build(corpus, index_dir, args.backend) if what == "build" else time_plain(texts_file)
                 timed[what] = seconds
-                print(f"round {number + 1}/{args.repeat} {what}: {seconds:.1f} s, {len(texts) / seconds:.1f} passages/s",
-                      flush=True)  # fmt: skip
+                rate = len(texts) / seconds
+                print(f"round {number + 1}/{args.repeat} {what}: {seconds:.1f} s, {rate:.1f} passages/s", flush=True)
             rounds.append({"order": "build first" if first_build else "encode first",
                            "build_seconds": round(timed["build"], 2), "plain_seconds": round(timed["plain"], 2),
                            "ratio": round(timed["plain"] / timed["build"], 3)})  # fmt: skip
@@ -121,7 +129,7 @@ def main() -> int:
     results = {
         "subsets": args.subsets.split(","),
         "passages": len(texts),
-        "backend": args.backend,
+        "backend": backend,
         "cpus": os.cpu_count(),
         "rounds": rounds,
         "build_passages_per_s": spread(build_rates),

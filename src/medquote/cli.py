@@ -24,6 +24,7 @@ from medquote.failures import describe
 from medquote.options import whole_number
 from medquote.settings import (
     BACKENDS,
+    BUILD_BACKEND_AUTO,
     CHUNK_WORDS,
     CORPUS_DIR,
     DEFAULT_BACKEND,
@@ -104,10 +105,10 @@ def _existing_corpus(path: Path) -> Path:
 
 
 def _embedder(args: argparse.Namespace):
-    from medquote.embed.registry import make_embedder
+    from medquote.embed.registry import build_backend, make_embedder
     from medquote.index.manifest import cache_dir
 
-    return make_embedder(args.backend or DEFAULT_BACKEND, args.model, cache_dir=cache_dir(args.index))
+    return make_embedder(build_backend(args.backend), args.model, cache_dir=cache_dir(args.index))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -133,6 +134,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
     gated: list[dict] = []
     gate = None if args.accept_quality_drop else (lambda corpus, build: gated.append(_quality_check(corpus, build)))
+    _prepare_question_embedder(args, embedder.name)
     report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True, gate=gate)
     for warning in report.warnings:
         print(f"medquote: warning: {warning}", file=sys.stderr)
@@ -146,6 +148,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         print(push_build(args.index, engine, progress=True).summary())
     return 0
+
+
+def _prepare_question_embedder(args: argparse.Namespace, built_with: str) -> None:
+    """Questions to a torch-bf16 index are embedded on onnx: its file is made now (once per model), not on
+    a user's first question."""
+    from medquote.embed.base import query_backend, split_name
+    from medquote.embed.registry import make_embedder
+    from medquote.index.manifest import cache_dir
+
+    backend = split_name(built_with)[1]
+    if query_backend(backend) != backend:
+        make_embedder(query_backend(backend), args.model, cache_dir=cache_dir(args.index)).encode(["a question"])
 
 
 def _quality_check(corpus, build: Path) -> dict:
@@ -281,9 +295,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_model(parser: argparse.ArgumentParser, backend_default: str) -> None:
+def _add_model(parser: argparse.ArgumentParser, backend_default: str, choices: tuple[str, ...] = BACKENDS) -> None:
     parser.add_argument("--model", help="local sentence-transformers folder (default: packaged all-MiniLM-L6-v2)")
-    parser.add_argument("--backend", choices=BACKENDS, help=f"embedding backend (default: {backend_default})")
+    parser.add_argument("--backend", choices=choices, help=f"embedding backend (default: {backend_default})")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -330,7 +344,8 @@ def _build_command(commands) -> None:
     )
     worse = "go live even if the corpus's [quality] sets are answered worse than by the live build"
     build.add_argument("--accept-quality-drop", action="store_true", help=worse)
-    _add_model(build, DEFAULT_BACKEND)
+    auto = f"{BUILD_BACKEND_AUTO}: torch-bf16 on a CPU with bfloat16 units, else {DEFAULT_BACKEND}"
+    _add_model(build, auto, (BUILD_BACKEND_AUTO, *BACKENDS))
     add_engine_options(build)
     build.set_defaults(handler=cmd_build)
     publish = commands.add_parser("publish", help="make a build kept back by the quality gate the live one")
@@ -390,7 +405,7 @@ def _ask_command(commands) -> None:
     ask.add_argument("--after", action="append", metavar="QUESTION",
                      help="an earlier question of the same conversation (repeat, oldest first)")  # fmt: skip
     ask.add_argument("--debug", action="store_true", help="also show why passages ranked as they did (on stderr)")
-    _add_model(ask, "the one the index was built with")
+    _add_model(ask, "the one the index was built with; onnx for torch-bf16's")
     add_engine_options(ask)
     ask.set_defaults(handler=cmd_ask)
 
@@ -402,7 +417,7 @@ def _serve_command(commands) -> None:
     serve.add_argument("--port", type=whole_number(1, 65535), default=PORT)
     serve.add_argument("--feedback", type=Path, default=FEEDBACK_PATH, help="where thumbs up/down are appended")
     serve.add_argument("--share", action="store_true", help="also publish a public gradio.live link")
-    _add_model(serve, "the one the index was built with")
+    _add_model(serve, "the one the index was built with; onnx for torch-bf16's")
     add_engine_options(serve)
     serve.set_defaults(handler=cmd_serve)
 

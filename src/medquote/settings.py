@@ -37,12 +37,16 @@ CHUNK_WORDS = 120
 # From this many passages the dense index is approximate (HNSW) instead of exact.
 HNSW_THRESHOLD = 200_000
 
-# Embedding backends (medquote.embed.registry.make_embedder); the default builds indexes and, unless an
-# index records another, embeds questions. The fastest one whose retrieval quality holds (nDCG@10 within
-# 0.005 of torch on the seed set and on MedQuAD): onnx gives torch's vectors; onnx-int8 is ~2x faster
-# still but lost 0.024 nDCG@10 on the seed set (benchmarks/README.md "Embedding backends").
-BACKENDS = ("torch", "onnx", "onnx-int8")
+# Embedding backends (medquote.embed.registry.make_embedder). DEFAULT_BACKEND embeds questions unless an
+# index records another, and builds where the CPU has no bfloat16 matrix units. The fastest one whose
+# retrieval quality holds (nDCG@10 within 0.005 of torch on the seed set and on MedQuAD): onnx gives
+# torch's vectors; onnx-int8 is ~2x faster still but lost 0.024 nDCG@10 on the seed set. torch-bf16 is
+# torch with bfloat16 autocast (fp32 weights, layer norms and softmax in fp32): ~2.8x fp32 on a CPU with
+# AMX or AVX-512 BF16, ~torch's vectors (benchmarks/README.md "Embedding backends"); `medquote build`
+# uses it there (BUILD_BACKEND_AUTO), and its indexes are queried with onnx.
+BACKENDS = ("torch", "torch-bf16", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "onnx"
+BUILD_BACKEND_AUTO = "auto"
 
 # Limits of the numeric options, checked when the command line is read (medquote.options).
 # More quotes than this is no longer "a few quotes with their sources".

@@ -116,9 +116,9 @@ def test_names_say_model_and_backend_and_backends_with_torch_vectors_are_calibra
     assert names["onnx-int8"] == f"{CALIBRATED_FOR}+onnx-int8"
     assert {split_name(name) for name in names.values()} == {(CALIBRATED_FOR, b) for b in BACKENDS}
     # onnx gives torch's vectors (the test above); int8's are ~0.6 % off, which the calibration did not see.
-    assert calibrated_for(names["torch"]) and calibrated_for(names["onnx"])
+    assert calibrated_for(names["torch"]) and calibrated_for(names["onnx"]) and calibrated_for(names["torch-bf16"])
     assert not calibrated_for(names["onnx-int8"])
     assert not calibrated_for("another_model@0123456789ab+onnx-int8")
     assert not calibrated_for(f"{CALIBRATED_FOR}+onnx-fp16")
-    with pytest.raises(InputError, match="unknown backend 'tensorrt'; use one of torch, onnx, onnx-int8"):
+    with pytest.raises(InputError, match="unknown backend 'tensorrt'; use one of torch, torch-bf16, onnx, onnx-int8"):
         make_embedder("tensorrt", cache_dir=cache)

@@ -64,8 +64,8 @@ EVERYDAY = frozenset(
 DUPLICATE = 0.6
 
 
-# The backends whose vectors are the calibration's: torch, and onnx (cosine ≥ 0.999 with torch's,
-# tests/index/test_onnx.py). Not onnx-int8: its cosines are ~0.6 % off torch's.
+# The backends whose vectors are the calibration's: torch, torch-bf16 and onnx (cosine ≥ 0.9999 with
+# torch's, tests/index/test_onnx.py and test_bf16.py). Not onnx-int8: its cosines are ~0.6 % off torch's.
 CALIBRATED_BACKENDS = SAME_VECTORS
 
 

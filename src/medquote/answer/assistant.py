@@ -18,6 +18,7 @@ import numpy as np
 from medquote.answer.abstain import Abstention, calibrated_for
 from medquote.answer.conversation import Conversation
 from medquote.answer.highlight import bm25_idf, highlight_span, read_highlights
+from medquote.embed.base import query_backend
 from medquote.engines.base import EMBEDDED, EngineSpec
 from medquote.engines.registry import live_build, load_index
 from medquote.errors import EngineUnavailableError, IndexMismatchError, IndexNotFoundError, MedquoteError
@@ -113,7 +114,7 @@ class Assistant:
 
         threadpool_limits(1)
         index_dir = Path(index_dir)
-        backend = backend or built_backend(index_dir) or DEFAULT_BACKEND
+        backend = backend or query_backend(built_backend(index_dir) or DEFAULT_BACKEND)
         embedder = make_embedder(backend, model, cache_dir=cache_dir(index_dir), threads=1)
         engine = options.pop("engine", EMBEDDED)
         index = load_index(index_dir, model_name=embedder.name, engine=engine)  # type: ignore[arg-type]

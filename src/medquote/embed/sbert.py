@@ -1,4 +1,6 @@
-"""The torch backend: a sentence-transformers model from a local folder, loaded on first use."""
+"""The torch backends: a sentence-transformers model from a local folder, loaded on first use, run in fp32
+(``torch``) or under bfloat16 autocast (``torch-bf16``: the weights stay fp32; matrix products run in bf16
+on the CPU's AMX / AVX-512 BF16 units, layer norms, softmax and the pooling in fp32)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,12 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local folder, loaded on first use."""
 
     def __init__(
-        self, model_path: Path | str | None = None, *, batch_size: int = 64, threads: int | None = None
+        self,
+        model_path: Path | str | None = None,
+        *,
+        batch_size: int = 64,
+        threads: int | None = None,
+        bf16: bool = False,
     ) -> None:
         self.path = Path(model_path) if model_path else default_model_path()
         if not (self.path / "modules.json").is_file() and not (self.path / "config.json").is_file():
@@ -31,7 +38,11 @@ class SentenceTransformerEmbedder:
         self.threads = threads
         self._model = None
         self._lock = threading.Lock()
-        self._name = model_fingerprint(self.path)
+        self.bf16 = bf16
+        # 32 measured fastest under bf16 (193 vs 169 passages/s at 64), 64 in fp32.
+        if bf16 and batch_size == 64:
+            self.batch_size = 32
+        self._name = model_fingerprint(self.path) + ("+torch-bf16" if bf16 else "")
 
     @property
     def name(self) -> str:
@@ -66,11 +77,15 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        model = self.model
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            vectors = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.asarray(vectors, dtype=np.float32)

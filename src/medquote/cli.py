@@ -134,8 +134,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     params = BuildParams(chunk=ChunkParams(target_words=args.target_words), hnsw_threshold=args.hnsw_threshold)
     gated: list[dict] = []
     gate = None if args.accept_quality_drop else (lambda corpus, build: gated.append(_quality_check(corpus, build)))
-    _prepare_question_embedder(args, embedder.name)
     report = build_index(args.corpus, args.index, embedder, params=params, force=args.force, progress=True, gate=gate)
+    _prepare_question_embedder(args, embedder.name)
     for warning in report.warnings:
         print(f"medquote: warning: {warning}", file=sys.stderr)
     print(report.summary())

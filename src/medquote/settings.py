@@ -47,6 +47,8 @@ HNSW_THRESHOLD = 200_000
 BACKENDS = ("torch", "torch-bf16", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "onnx"
 BUILD_BACKEND_AUTO = "auto"
+# Backends whose vectors are torch's fp32 ones (cosine >= 0.9999): one may query another's index.
+SAME_VECTORS = ("torch", "torch-bf16", "onnx")
 
 # Limits of the numeric options, checked when the command line is read (medquote.options).
 # More quotes than this is no longer "a few quotes with their sources".

@@ -63,7 +63,7 @@ def model_fingerprint(path: Path) -> str:
 # Backends whose vectors are torch's fp32 ones (cosine >= 0.9999 on the seed and MedQuAD passages,
 # tests/index/test_onnx.py and test_bf16.py): an index built on one of them can be queried on another.
 # onnx-int8's are ~0.6 % off them, so its indexes are queried on onnx-int8 only.
-SAME_VECTORS = ("torch", "torch-bf16", "onnx")
+from medquote.settings import SAME_VECTORS  # noqa: E402  (defined beside the backends)
 
 
 def query_backend(built: str) -> str:

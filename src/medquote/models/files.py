@@ -10,8 +10,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from medquote.embed.base import SAME_VECTORS
 from medquote.errors import ModelError
+from medquote.settings import SAME_VECTORS
 
 __all__ = ["SAME_VECTORS", "check", "file_sha256", "fitted_on", "model_file"]
 

@@ -263,7 +263,9 @@ def test_a_build_past_the_file_size_limit_is_one_line_and_keeps_the_live_build(r
 
     # The fixture's backend, so the vectors come from its cache and the first big write is the dense index.
     backend = ("--backend", "onnx")
-    result = run_cli("build", "--force", "--corpus", str(corpus), "--index", str(index), *backend, preexec_fn=small_files)
+    result = run_cli(
+        "build", "--force", "--corpus", str(corpus), "--index", str(index), *backend, preexec_fn=small_files
+    )
     assert result.returncode == 1
     line = one_error_line(without_progress(result.stderr))
     assert "file-size limit" in line

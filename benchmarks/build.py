@@ -47,6 +47,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def save_results(out: Path, results: dict) -> None:
+    """Write ``results`` as JSON to ``out`` and print them."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+
+
 def make_corpus(root: Path, subsets: list[str]) -> Path:
     corpus = root / "corpus"
     for name in subsets:
@@ -140,9 +147,7 @@ def main() -> int:
             "load_average_at_end": os.getloadavg(),
         }
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    save_results(args.out, results)
     return 0
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from build import MEDQUAD, make_corpus  # benchmarks/build.py, beside this file
+from build import MEDQUAD, make_corpus, save_results  # benchmarks/build.py, beside this file
 
 from medquote.embed.base import query_backend
 from medquote.embed.registry import build_backend, make_embedder
@@ -138,9 +138,7 @@ def main() -> int:
         "round_ratios": spread([r["ratio"] for r in rounds]),
         "load_average_at_end": os.getloadavg(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    save_results(args.out, results)
     return 0
 
 

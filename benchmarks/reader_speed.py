@@ -27,6 +27,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from build import save_results  # noqa: E402  (benchmarks/build.py, beside this file)
 
 
 def main() -> int:
@@ -83,9 +85,7 @@ def main() -> int:
         "seconds": {name: [round(s, 3) for s in values] for name, values in seconds.items()},
         "load_average_at_end": os.getloadavg(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
+    save_results(args.out, results)
     return 0
 
 

@@ -6,8 +6,8 @@
 Pairs: the seed eval questions, each with the default corpus's first 8 passages in article order
 (the same 8 for every question, so every runtime reads the same pairs), at the reader's 128-token limit.
 Runtimes, in turns (median of ``--rounds``), each on 2 threads:
-  - ``onnx-int8``: the shipped reader (``medquote.models.reader.Reader(threads=2)``), one pair per run, as
-    answering runs it;
+  - ``onnx-int8``: the shipped reader (``medquote.models.reader.Reader(threads=2)``), as answering runs it:
+    one pair per single-threaded run, two runs side by side;
   - ``torch-fp32``: sentence-transformers' ``CrossEncoder`` of the packaged all-MiniLM-L6-v2 with a new
     one-logit head, a question's 8 pairs per batch. Its weights are not the reader's (the reader's fp32
     weights are not kept: only the int8 export ships), so this measures speed only, not decisions;

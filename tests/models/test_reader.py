@@ -64,6 +64,21 @@ def test_a_passages_score_does_not_depend_on_the_passages_beside_it():
     assert np.allclose(together[:3], together[3:6], atol=1e-5)
 
 
+def test_pairs_run_side_by_side_score_as_one_at_a_time_in_the_given_order():
+    texts = [
+        "Clonazepam is used to treat seizures and panic disorder.",
+        "Do not drink alcohol while taking this medicine.",
+        "Store the tablets at room temperature, away from light and moisture, and out of reach of children.",
+        "Withdrawal symptoms may include anxiety, sleep problems and seizures.",
+        "Keep cool.",
+    ]
+    question = "what are the withdrawal symptoms"
+    side_by_side = Reader(FOLDER, threads=2).logits(question, texts)
+    one_by_one = Reader(FOLDER, threads=1).logits(question, texts)
+    assert np.array_equal(side_by_side, one_by_one)
+    assert int(np.argmax(side_by_side)) == 3 and len(set(side_by_side.tolist())) == len(texts)
+
+
 def test_combination_without_rerank_is_the_calibrated_reader():
     spec = ReaderSpec.read(FOLDER)
     z = np.array([-3.0, 0.0, 2.5])

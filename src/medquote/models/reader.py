@@ -10,9 +10,9 @@ against it when first loaded.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -88,18 +88,20 @@ class ReaderSpec:
 class Reader:
     """Scores (question, passage) pairs; loads the model on first use, safe across threads.
 
-    One pair per run by default: the int8 model quantises its activations per run, so a pair's score
-    would otherwise depend on the pairs beside it (and their padding); on 2 cores one pair at a time
-    is as fast (measured: 8 pairs in 56 ms against 52 ms as one batch)."""
+    One pair per run: the int8 model quantises its activations per run, so a pair's score would otherwise
+    depend on the pairs beside it (and their padding). Each run is single-threaded and ``threads`` pairs
+    run side by side (onnxruntime releases the GIL), which needs no synchronisation inside a run: on
+    2 cores 335 pairs/s against 198 with one run on 2 threads, 267 with its threads spinning, and under a
+    competing process 179 against 167 and 113 (benchmarks/README.md, "The reader's speed")."""
 
-    def __init__(self, folder: Path = FOLDER, *, threads: int = 1, batch_size: int = 1) -> None:
+    def __init__(self, folder: Path = FOLDER, *, threads: int = 1) -> None:
         self.folder = Path(folder)
-        self.threads = threads
-        self.batch_size = batch_size
+        self.threads = max(1, threads)
         self.spec = ReaderSpec.read(self.folder)
         self._lock = threading.Lock()
         self._session = None
         self._tokenizer = None
+        self._pool: ThreadPoolExecutor | None = None
 
     def _load(self):
         with self._lock:
@@ -110,18 +112,18 @@ class Reader:
                 model = check(self.folder / "model.onnx", self.spec.sha256, "reader model", RETRAIN)
                 tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
                 tokenizer.enable_truncation(self.spec.max_length, strategy="longest_first")
-                padding = tokenizer.padding or {}
-                tokenizer.enable_padding(pad_id=padding.get("pad_id", 0), pad_token=padding.get("pad_token", "[PAD]"))
+                tokenizer.no_padding()
                 options = ort.SessionOptions()
-                options.intra_op_num_threads = self.threads or os.cpu_count() or 1
+                options.intra_op_num_threads = 1
                 options.inter_op_num_threads = 1
-                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 try:
                     session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
                 except Exception as exc:  # onnxruntime raises its own types for a damaged file
                     raise ModelError(
                         f"{model}: cannot load the reader model ({type(exc).__name__}); run {RETRAIN}"
                     ) from exc
+                if self.threads > 1:
+                    self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="medquote-reader")
                 self._tokenizer, self._session = tokenizer, session
         return self._session, self._tokenizer
 
@@ -132,17 +134,24 @@ class Reader:
             return out
         session, tokenizer = self._load()
         wanted = {i.name for i in session.get_inputs()}
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            encodings = tokenizer.encode_batch([(question, texts[i]) for i in rows])
+        encodings = tokenizer.encode_batch([(question, text) for text in texts])
+
+        def run(i: int) -> None:
+            e = encodings[i]
             feeds = {
-                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+                "input_ids": np.array([e.ids], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids], dtype=np.int64),
             }
             (logits,) = session.run(None, {k: v for k, v in feeds.items() if k in wanted})
-            out[rows] = np.asarray(logits, dtype=np.float64).reshape(-1)
+            out[i] = float(np.asarray(logits).reshape(-1)[0])
+
+        longest_first = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        if self._pool is None or len(texts) == 1:
+            for i in longest_first:
+                run(i)
+        else:
+            list(self._pool.map(run, longest_first))
         return out
 
     def probabilities(self, question: str, texts: Sequence[str]) -> np.ndarray:
